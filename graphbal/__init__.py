@@ -1,0 +1,41 @@
+"""graphbal: synaptic balancing of neural networks and connectomes as weighted directed graphs.
+
+The public face of the package: everything here is re-exported from the
+module that implements it.
+"""
+
+from .costs import (
+    Imbalance,
+    SynapticCost,
+    imbalance,
+    log_total_cost,
+    neural_gradient,
+    node_costs,
+    synaptic_cost,
+    total_cost,
+)
+from .edgelist import read_edgelist, write_edgelist
+from .errors import ConvergenceWarning, GraphbalError, InfeasibleError
+from .network import Network
+from .transform import transform, transform_state
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConvergenceWarning",
+    "GraphbalError",
+    "Imbalance",
+    "InfeasibleError",
+    "Network",
+    "SynapticCost",
+    "imbalance",
+    "log_total_cost",
+    "neural_gradient",
+    "node_costs",
+    "read_edgelist",
+    "synaptic_cost",
+    "total_cost",
+    "transform",
+    "transform_state",
+    "write_edgelist",
+]

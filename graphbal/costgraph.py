@@ -1,0 +1,203 @@
+"""Shared log-domain machinery: the augmented cost graph of a network (B1-B4, spec section 3).
+
+A :class:`CostGraph` holds the free-free synapses as edge arrays in CSR order
+(sorted by post, then pre) with log-costs ``logc = log(alpha) + p log|w|``, the
+io synapses collapsed to per-neuron log-costs ``lam_in``/``lam_out`` (``-inf``
+when absent) and the self-synapses collapsed to one constant. Every solver and
+analysis works on these arrays; nothing here loops over edges in Python.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse import csgraph
+from scipy.special import logsumexp
+
+from .errors import GraphbalError
+
+__all__ = ["CostGraph", "cost_graph", "check_p", "check_h", "Flows", "flows", "center_gauge"]
+
+
+def check_p(p: float) -> float:
+    """Validate the cost exponent ``p > 0`` (S3)."""
+    try:
+        p = float(p)
+    except (TypeError, ValueError):
+        raise GraphbalError(f"p must be a positive number, got {p!r}") from None
+    if not np.isfinite(p) or p <= 0:
+        raise GraphbalError(f"p must be a finite number > 0, got {p}")
+    return p
+
+
+def check_h(h, n: int) -> np.ndarray:
+    """Validate a potential vector ``h`` of length ``n`` (None means zeros)."""
+    if h is None:
+        return np.zeros(n)
+    h = np.array(h, dtype=np.float64, copy=True)
+    if h.shape != (n,):
+        raise GraphbalError(f"h has shape {h.shape}, expected ({n},): one potential per hidden neuron")
+    if not np.isfinite(h).all():
+        raise GraphbalError("h contains NaN or infinite values")
+    return h
+
+
+def _log_abs_pow(values: np.ndarray, p: float) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        return p * np.log(np.abs(values))
+
+
+def _log_alpha(alpha, rows, cols) -> np.ndarray | float:
+    if alpha is None:
+        return 0.0
+    if sp.issparse(alpha):
+        vals = np.asarray(sp.csr_array(alpha)[rows, cols]).ravel()
+    else:
+        vals = np.asarray(alpha)[rows, cols]
+    with np.errstate(divide="ignore"):
+        return np.log(vals)
+
+
+def _io_logcost(M: np.ndarray | None, alpha: np.ndarray | None, p: float, axis: int, n: int) -> np.ndarray:
+    if M is None or M.size == 0:
+        return np.full(n, -np.inf)
+    logc = _log_abs_pow(M, p)
+    if alpha is not None:
+        with np.errstate(divide="ignore"):
+            logc = logc + np.log(alpha)
+    with np.errstate(divide="ignore"):
+        return logsumexp(logc, axis=axis)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class CostGraph:
+    """Edge arrays of the augmented cost graph (B1, B3); see module docstring."""
+
+    n: int
+    p: float
+    post: np.ndarray
+    pre: np.ndarray
+    logc: np.ndarray
+    lam_in: np.ndarray
+    lam_out: np.ndarray
+    log_self: float
+    io_cost: bool
+
+    @property
+    def m(self) -> int:
+        """Number of free-free (off-diagonal, costed) synapses."""
+        return self.post.size
+
+    @property
+    def grounded(self) -> np.ndarray:
+        """Boolean mask of neurons with a costed io synapse."""
+        return np.isfinite(self.lam_in) | np.isfinite(self.lam_out)
+
+    @property
+    def has_ground(self) -> bool:
+        return bool(self.grounded.any())
+
+    def components(self) -> tuple[int, np.ndarray]:
+        """Weakly connected components of the free-free graph (ground excluded)."""
+        A = sp.csr_array((np.ones(self.m), (self.post, self.pre)), shape=(self.n, self.n))
+        return csgraph.connected_components(A, directed=True, connection="weak")
+
+
+def cost_graph(net, p: float = 2.0, *, io_cost: bool = True, alpha=None) -> CostGraph:
+    """Build the :class:`CostGraph` of ``net`` at h = 0 (B1).
+
+    ``alpha`` overrides ``net.alpha`` for the recurrent synapses. Zero weights,
+    zero cost weights and stored zeros are dropped.
+    """
+    p = check_p(p)
+    n = net.n
+    W = net.W
+    if sp.issparse(W):
+        post = np.repeat(np.arange(n, dtype=np.int64), np.diff(W.indptr))
+        pre = W.indices.astype(np.int64)
+        vals = W.data
+    else:
+        post, pre = np.nonzero(W)
+        vals = W[post, pre]
+    alpha = net.alpha if alpha is None else alpha
+    logc = _log_abs_pow(vals, p) + _log_alpha(alpha, post, pre)
+    keep = np.isfinite(logc)
+    diag = post == pre
+    log_self = float(logsumexp(logc[keep & diag])) if (keep & diag).any() else -np.inf
+    keep &= ~diag
+    itype = np.int32 if n < 2**31 - 1 else np.int64
+    if io_cost:
+        lam_in = _io_logcost(net.U, net.alpha_U, p, 1, n)
+        lam_out = _io_logcost(net.V, net.alpha_V, p, 0, n)
+    else:
+        lam_in = np.full(n, -np.inf)
+        lam_out = np.full(n, -np.inf)
+    return CostGraph(n=n, p=p, post=post[keep].astype(itype), pre=pre[keep].astype(itype),
+                     logc=np.ascontiguousarray(logc[keep]), lam_in=lam_in, lam_out=lam_out,
+                     log_self=log_self, io_cost=io_cost)
+
+
+@dataclasses.dataclass(frozen=True)
+class Flows:
+    """Incoming/outgoing costs at some h, all scaled by ``exp(-shift)`` (B3, B4)."""
+
+    shift: float
+    incoming: np.ndarray
+    outgoing: np.ndarray
+    edge: np.ndarray
+    total: float  # scaled total cost, self-synapses and io included
+
+    @property
+    def g(self) -> np.ndarray:
+        return self.incoming - self.outgoing
+
+    @property
+    def log_total(self) -> float:
+        return self.shift + np.log(self.total) if self.total > 0 else -np.inf
+
+    @property
+    def relnode(self) -> float:
+        s = self.incoming + self.outgoing
+        active = s > 0
+        return float(np.max(np.abs(self.g[active]) / s[active])) if active.any() else 0.0
+
+    @property
+    def rel1(self) -> float:
+        return float(np.abs(self.g).sum() / self.total) if self.total > 0 else 0.0
+
+
+def flows(cg: CostGraph, h: np.ndarray) -> Flows:
+    """Evaluate costs of every synapse at ``h`` in O(m), overflow-free (spec section 3)."""
+    p = cg.p
+    s = cg.logc + p * (h[cg.post] - h[cg.pre])
+    s_in = cg.lam_in + p * h
+    s_out = cg.lam_out - p * h
+    shift = max(s.max(initial=-np.inf), s_in.max(initial=-np.inf), s_out.max(initial=-np.inf), cg.log_self)
+    if not np.isfinite(shift):
+        shift = 0.0
+    w = np.exp(s - shift)
+    w_in = np.exp(s_in - shift)
+    w_out = np.exp(s_out - shift)
+    incoming = np.bincount(cg.post, weights=w, minlength=cg.n) + w_in
+    outgoing = np.bincount(cg.pre, weights=w, minlength=cg.n) + w_out
+    total = w.sum() + w_in.sum() + w_out.sum() + np.exp(cg.log_self - shift)
+    return Flows(shift=float(shift), incoming=incoming, outgoing=outgoing, edge=w, total=float(total))
+
+
+def center_gauge(cg: CostGraph, h: np.ndarray) -> np.ndarray:
+    """Fix the gauge: mean zero on ground-free weak components, 0 on cost-free neurons."""
+    h = np.array(h, dtype=np.float64, copy=True)
+    ncomp, labels = cg.components()
+    touches = np.zeros(ncomp, dtype=bool)
+    np.logical_or.at(touches, labels, cg.grounded)
+    size = np.bincount(labels, minlength=ncomp)
+    mean = np.bincount(labels, weights=h, minlength=ncomp) / size
+    free = ~touches[labels]
+    h[free] -= mean[labels[free]]
+    has_cost = cg.grounded.copy()
+    has_cost[cg.post] = True
+    has_cost[cg.pre] = True
+    h[~has_cost] = 0.0
+    return h

@@ -1,0 +1,1 @@
+"""Dynamics: rate RNN simulation (``rnn``), tasks, optional training, spiking networks."""
