@@ -4,6 +4,8 @@ The public face of the package: everything here is re-exported from the
 module that implements it.
 """
 
+from .balance import METHODS, BalanceResult, balance
+from .conserved import CycleInvariants, cycle_invariants, cycle_products
 from .costs import (
     Imbalance,
     SynapticCost,
@@ -16,12 +18,21 @@ from .costs import (
 )
 from .edgelist import read_edgelist, write_edgelist
 from .errors import ConvergenceWarning, GraphbalError, InfeasibleError
+from .feasibility import FeasibilityReport, feasibility
 from .network import Network
 from .transform import transform, transform_state
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "METHODS",
+    "BalanceResult",
+    "CycleInvariants",
+    "FeasibilityReport",
+    "balance",
+    "cycle_invariants",
+    "cycle_products",
+    "feasibility",
     "ConvergenceWarning",
     "GraphbalError",
     "Imbalance",
