@@ -185,7 +185,7 @@ def balance(net, p: float = 2, *, method: str = "newton", tol: float = 1e-10, ma
     report = report_from_costgraph(cg, net.labels)
     limit = not report.finite
     if limit and on_infeasible == "raise":
-        raise InfeasibleError("no finite balanced state exists: " + report.summary()
+        raise InfeasibleError("no finite balanced state exists (" + report.summary() + ")"
                               + ". Use on_infeasible='limit' for the limiting state, or feasibility(net) for "
                               "reasons.", report)
     solve_cg = _limit_graph(cg, report) if limit else cg

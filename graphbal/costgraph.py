@@ -100,9 +100,15 @@ class CostGraph:
         return bool(self.grounded.any())
 
     def components(self) -> tuple[int, np.ndarray]:
-        """Weakly connected components of the free-free graph (ground excluded)."""
-        A = sp.csr_array((np.ones(self.m), (self.post, self.pre)), shape=(self.n, self.n))
-        return csgraph.connected_components(A, directed=True, connection="weak")
+        """Weakly connected components of the free-free graph (ground excluded; cached)."""
+        cached = self.__dict__.get("_components")
+        if cached is None:
+            indptr = np.zeros(self.n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(self.post, minlength=self.n), out=indptr[1:])
+            A = sp.csr_array((np.ones(self.m, dtype=np.int8), self.pre, indptr), shape=(self.n, self.n))
+            cached = csgraph.connected_components(A, directed=True, connection="weak")
+            object.__setattr__(self, "_components", cached)
+        return cached
 
 
 def cost_graph(net, p: float = 2.0, *, io_cost: bool = True, alpha=None) -> CostGraph:

@@ -22,14 +22,15 @@ from .common import SolverOutput, record
 __all__ = ["solve", "LaplacianPattern", "laplacian_pattern"]
 
 DENSE_LIMIT = 1500  # solve exactly with dense Cholesky up to this many unknowns
+WARM_RTOL = 1e-6  # PCG tolerance of the warm-start solves (B8)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class LaplacianPattern:
     """CSR pattern of the (grounded) Laplacian and the scatter map of edges into it.
 
-    ``slot_f[e]``/``slot_b[e]`` are the positions of entries (post, pre) and
-    (pre, post) of edge e in ``indices``/data; ``diag`` the diagonal slots.
+    ``scatter_t`` (m x nnz) has ones at each edge's two slots, (post, pre) and
+    (pre, post); ``diag`` holds the diagonal slots.
     ``fixed`` marks neurons held at their current h (gauge pins and neurons
     without costed synapses): their rows and columns become identity rows.
     """
@@ -37,16 +38,14 @@ class LaplacianPattern:
     n: int
     indptr: np.ndarray
     indices: np.ndarray
-    slot_f: np.ndarray
-    slot_b: np.ndarray
+    scatter_t: sp.csr_array
     diag: np.ndarray
     fixed: np.ndarray
     fixed_entries: np.ndarray
 
     def matrix(self, w: np.ndarray, diag: np.ndarray) -> sp.csr_array:
         """Assemble L from edge weights ``w`` and the diagonal ``diag`` (no format conversion)."""
-        nnz = self.indices.size
-        data = -(np.bincount(self.slot_f, weights=w, minlength=nnz) + np.bincount(self.slot_b, weights=w, minlength=nnz))
+        data = -(self.scatter_t.T @ w)
         data[self.fixed_entries] = 0.0
         d = np.where(self.fixed, 1.0, diag)
         data[self.diag] = d
@@ -54,22 +53,36 @@ class LaplacianPattern:
 
 
 def laplacian_pattern(cg: CostGraph, fixed: np.ndarray) -> LaplacianPattern:
-    """Build the Laplacian pattern of ``cg`` once (spec section 3)."""
+    """Build the Laplacian pattern of ``cg`` once (spec section 3).
+
+    The pattern is the canonical CSR form of ``A + A^T + I`` (A = edge pattern).
+    Edge slots come from binary searches with sorted needles: forward keys are
+    already in CSR order, backward keys are sorted by one CSR->CSC pass. The
+    scatter map is stored as its transpose (m x nnz, two entries per row),
+    which needs no sorting to build.
+    """
     n, m = cg.n, cg.m
     indptr_e = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(cg.post, minlength=n), out=indptr_e[1:])
-    A = sp.csr_array((np.ones(m, dtype=np.int8), cg.pre, indptr_e), shape=(n, n))
-    S = sp.csr_array(A + A.T + sp.eye_array(n, dtype=np.int8, format="csr"))
+    ones = sp.csr_array((np.ones(m, dtype=np.int8), cg.pre, indptr_e), shape=(n, n))
+    S = sp.csr_array(ones + ones.T + sp.eye_array(n, dtype=np.int8, format="csr"))
     S.sort_indices()
     rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(S.indptr))
     keys = rows * n + S.indices
-    post = cg.post.astype(np.int64)
-    pre = cg.pre.astype(np.int64)
-    slot_f = np.searchsorted(keys, post * n + pre)
-    slot_b = np.searchsorted(keys, pre * n + post)
+    slot_f = np.searchsorted(keys, cg.post.astype(np.int64) * n + cg.pre)
+    ids = sp.csr_array((np.arange(m, dtype=np.int64), cg.pre, indptr_e), shape=(n, n))
+    At = ids.T.tocsr()  # rows = pre, data = edge ids, in (pre, post) order
+    At.sort_indices()
+    t_rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(At.indptr))
+    slot_b = np.empty(m, dtype=np.int64)
+    slot_b[At.data] = np.searchsorted(keys, t_rows * n + At.indices)
     diag = np.searchsorted(keys, np.arange(n, dtype=np.int64) * (n + 1))
+    itype = np.int32 if keys.size < 2**31 - 1 else np.int64
+    slots = np.empty(2 * m, dtype=itype)
+    slots[0::2], slots[1::2] = slot_f, slot_b
+    scatter_t = sp.csr_array((np.ones(2 * m), slots, np.arange(0, 2 * m + 1, 2, dtype=itype)), shape=(m, keys.size))
     fixed_entries = np.flatnonzero(fixed[rows] | fixed[S.indices])
-    return LaplacianPattern(n=n, indptr=S.indptr, indices=S.indices, slot_f=slot_f, slot_b=slot_b, diag=diag,
+    return LaplacianPattern(n=n, indptr=S.indptr, indices=S.indices, scatter_t=scatter_t, diag=diag,
                             fixed=fixed, fixed_entries=fixed_entries)
 
 
@@ -115,8 +128,8 @@ def _warm_start(cg: CostGraph, pattern: LaplacianPattern, dense: bool) -> np.nda
     free = ~pattern.fixed
     rhs_a = np.where(free, -(Lam_in - Lam_out) / p, 0.0)
     rhs_b = np.where(free, (d_in - d_out) / p, 0.0)
-    a, _ = _solve_linear(L0, rhs_a, 1e-6, 2000, dense)
-    b, _ = _solve_linear(L0, rhs_b, 1e-6, 2000, dense)
+    a, _ = _solve_linear(L0, rhs_a, WARM_RTOL, 2000, dense)
+    b, _ = _solve_linear(L0, rhs_b, WARM_RTOL, 2000, dense)
     r = np.concatenate([cg.logc + p * (a[cg.post] - a[cg.pre]), cg.lam_in[has_in] + p * a[has_in],
                         cg.lam_out[has_out] - p * a[has_out]])
     q = np.concatenate([p * (b[cg.post] - b[cg.pre]) - 1.0, p * b[has_in] - 1.0, -p * b[has_out] - 1.0])
@@ -178,7 +191,8 @@ def solve(cg: CostGraph, h0: np.ndarray | None = None, *, tol: float = 1e-10, ma
         g = f.g
         L = pattern.matrix(f.edge, f.incoming + f.outgoing)
         rhs = np.where(fixed, 0.0, -g / p)
-        eta = min(0.5, 0.1 * np.sqrt(max(f.rel1, 0.0)))
+        # forcing term (spec section 4), never tighter than needed to reach tol in this step
+        eta = min(0.5, max(0.1 * np.sqrt(max(f.rel1, 0.0)), 0.5 * tol / max(f.relnode, tol)))
         step, ncg = _solve_linear(L, rhs, eta, cg_maxiter, dense)
         cg_counts.append(ncg)
         slope = p * float(g @ step)  # scaled directional derivative of C
