@@ -13,7 +13,7 @@ import sys
 
 from .errors import GraphbalError
 
-COMMANDS = ["balance"]
+COMMANDS = ["balance", "feasibility"]
 
 
 def build_parser() -> argparse.ArgumentParser:
