@@ -189,6 +189,8 @@ def balance(net, p: float = 2, *, method: str = "newton", tol: float = 1e-10, ma
                               + ". Use on_infeasible='limit' for the limiting state, or feasibility(net) for "
                               "reasons.", report)
     solve_cg = _limit_graph(cg, report) if limit else cg
+    # without transient edges, weak components of the free graph that avoid the ground are exactly the SCCs
+    solve_cg.set_components(report.analysis.n_components, report.analysis.labels[:net.n])
     h_start = None if h0 is None else check_h(h0, net.n)
     if h_start is None and method != "newton":
         h_start = np.zeros(net.n)

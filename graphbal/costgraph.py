@@ -99,13 +99,21 @@ class CostGraph:
     def has_ground(self) -> bool:
         return bool(self.grounded.any())
 
+    def set_components(self, ncomp: int, labels: np.ndarray) -> None:
+        """Cache known weak components (e.g. the SCCs of a feasible graph, which coincide with them)."""
+        object.__setattr__(self, "_components", (int(ncomp), np.asarray(labels)))
+
+    def csr_indptr(self) -> np.ndarray:
+        """Row pointer of the edges in CSR order (rows = post)."""
+        indptr = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.post, minlength=self.n), out=indptr[1:])
+        return indptr
+
     def components(self) -> tuple[int, np.ndarray]:
         """Weakly connected components of the free-free graph (ground excluded; cached)."""
         cached = self.__dict__.get("_components")
         if cached is None:
-            indptr = np.zeros(self.n + 1, dtype=np.int64)
-            np.cumsum(np.bincount(self.post, minlength=self.n), out=indptr[1:])
-            A = sp.csr_array((np.ones(self.m, dtype=np.int8), self.pre, indptr), shape=(self.n, self.n))
+            A = sp.csr_array((np.ones(self.m), self.pre, self.csr_indptr()), shape=(self.n, self.n))
             cached = csgraph.connected_components(A, directed=True, connection="weak")
             object.__setattr__(self, "_components", cached)
         return cached
@@ -198,7 +206,7 @@ def center_gauge(cg: CostGraph, h: np.ndarray) -> np.ndarray:
     ncomp, labels = cg.components()
     touches = np.zeros(ncomp, dtype=bool)
     np.logical_or.at(touches, labels, cg.grounded)
-    size = np.bincount(labels, minlength=ncomp)
+    size = np.maximum(np.bincount(labels, minlength=ncomp), 1)
     mean = np.bincount(labels, weights=h, minlength=ncomp) / size
     free = ~touches[labels]
     h[free] -= mean[labels[free]]

@@ -50,10 +50,19 @@ def scc_analysis(cg: CostGraph) -> SCCAnalysis:
     has_in = np.isfinite(cg.lam_in)
     has_out = np.isfinite(cg.lam_out)
     ground = n
-    size = n + 1
-    rows = np.concatenate([cg.post, np.flatnonzero(has_in), np.full(has_out.sum(), ground)])
-    cols = np.concatenate([cg.pre, np.full(has_in.sum(), ground), np.flatnonzero(has_out)])
-    A = sp.csr_array((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(size, size))
+    # CSR of the augmented graph (rows = post) built directly: row i holds its in-edges, then ground -> i
+    counts = np.bincount(cg.post, minlength=n) + has_in
+    indptr = np.zeros(n + 2, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:n + 1])
+    indptr[n + 1] = indptr[n] + has_out.sum()
+    indices = np.empty(indptr[-1], dtype=np.int64)
+    extra = indptr[1:n + 1][has_in] - 1
+    mask = np.ones(indptr[n], dtype=bool)
+    mask[extra] = False
+    indices[:indptr[n]][mask] = cg.pre
+    indices[extra] = ground
+    indices[indptr[n]:] = np.flatnonzero(has_out)
+    A = sp.csr_array((np.ones(indices.size), indices, indptr), shape=(n + 1, n + 1))
     ncomp, labels = csgraph.connected_components(A, directed=True, connection="strong")
     edge_transient = labels[cg.post] != labels[cg.pre]
     in_transient = has_in & (labels[:n] != labels[ground])

@@ -34,9 +34,9 @@ def test_laplacian_assembly_matches_dense(p):
     net = Network(W, U=U, V=V)
     h = rng.normal(size=n)
     cg = cost_graph(net, p)
-    pattern = newton.laplacian_pattern(cg, np.zeros(n, dtype=bool))
+    es = newton.edge_structure(cg, np.zeros(n, dtype=bool))
     f = flows(cg, h)
-    L = pattern.matrix(f.edge, f.incoming + f.outgoing).toarray() * np.exp(f.shift)
+    L = es.laplacian(f.edge, f.incoming + f.outgoing).toarray() * np.exp(f.shift)
     np.testing.assert_allclose(L, dense_laplacian(W, U, V, p, h), rtol=1e-12, atol=1e-12)
     # and it is the Hessian of C divided by p^2: finite differences of g = in - out
     eps = 1e-6
@@ -59,7 +59,7 @@ def test_warm_start_recovers_hidden_scaling_exactly():
     cg = cost_graph(Network(W), 2.0)
     fixed = np.zeros(n, dtype=bool)
     fixed[0] = True  # gauge pin
-    h0 = newton._warm_start(cg, newton.laplacian_pattern(cg, fixed), dense=True)
+    h0 = newton._warm_start(cg, newton.edge_structure(cg, fixed), dense=True)
     np.testing.assert_allclose(h0 - h0[0], -(s - s[0]), atol=1e-9)
     out = newton.solve(cg, None, tol=1e-10)
     assert out.extra["warm_start"] and out.converged

@@ -3,8 +3,9 @@
 The Hessian of C is p^2 L(h) (B5), so the Newton direction solves
 ``L(h) d = -g(h) / p``; everything is scaled by ``exp(-shift)`` (section 3),
 which leaves the direction and the imbalance measures unchanged. The
-Laplacian's sparsity pattern and a scatter map from edges to its slots are
-built once; each iteration only refills the data array.
+Laplacian is never assembled: index arrays are built once and each PCG
+matvec applies ``d x - A x - A^T x`` on the edge arrays (no COO->CSR
+conversion in any loop).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from scipy.sparse import linalg as spla
 from ..costgraph import CostGraph, flows
 from .common import SolverOutput, record
 
-__all__ = ["solve", "LaplacianPattern", "laplacian_pattern"]
+__all__ = ["solve", "EdgeStructure", "edge_structure", "GroundedLaplacian"]
 
 DENSE_LIMIT = 1500  # solve exactly with dense Cholesky up to this many unknowns
 WARM_RTOL = 1e-6  # PCG tolerance of the warm-start solves (B8)
@@ -31,64 +32,95 @@ _POOL = ThreadPoolExecutor(_THREADS - 1, thread_name_prefix="graphbal-matvec") i
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class LaplacianPattern:
-    """CSR pattern of the (grounded) Laplacian and the scatter map of edges into it.
+class EdgeStructure:
+    """Index arrays, built once, from which the Laplacian is applied without assembling it.
 
-    ``scatter_t`` (m x nnz) has ones at each edge's two slots, (post, pre) and
-    (pre, post); ``diag`` holds the diagonal slots.
-    ``fixed`` marks neurons held at their current h (gauge pins and neurons
-    without costed synapses): their rows and columns become identity rows.
+    ``L x = d x - A x - A^T x`` (B5) with ``A[post, pre] = w_e``: ``A`` reuses the
+    cost graph's CSR order; ``A^T`` is the same edges in (pre, post) order,
+    ``t_perm`` mapping them back to edge ids (one CSR->CSC pass). Duplicate
+    (reciprocal) pairs need no merging. ``fixed`` marks neurons held at their
+    current h (gauge pins, neurons without costed synapses): their rows and
+    columns act as identity.
     """
 
     n: int
-    indptr: np.ndarray
-    indices: np.ndarray
-    scatter_t: sp.csr_array
-    diag: np.ndarray
+    a_indptr: np.ndarray
+    a_indices: np.ndarray
+    t_indptr: np.ndarray
+    t_indices: np.ndarray
+    t_perm: np.ndarray
     fixed: np.ndarray
-    fixed_entries: np.ndarray
 
-    def matrix(self, w: np.ndarray, diag: np.ndarray) -> sp.csr_array:
-        """Assemble L from edge weights ``w`` and the diagonal ``diag`` (no format conversion)."""
-        data = -(self.scatter_t.T @ w)
-        data[self.fixed_entries] = 0.0
-        d = np.where(self.fixed, 1.0, diag)
-        data[self.diag] = d
-        return sp.csr_array((data, self.indices, self.indptr), shape=(self.n, self.n))
+    def laplacian(self, w: np.ndarray, diag: np.ndarray) -> GroundedLaplacian:
+        """The Laplacian for edge weights ``w`` and diagonal ``diag`` (no assembly)."""
+        return GroundedLaplacian(self, w, diag)
 
 
-def laplacian_pattern(cg: CostGraph, fixed: np.ndarray) -> LaplacianPattern:
-    """Build the Laplacian pattern of ``cg`` once (spec section 3).
-
-    The pattern is the canonical CSR form of ``A + A^T + I`` (A = edge pattern).
-    Edge slots come from binary searches with sorted needles: forward keys are
-    already in CSR order, backward keys are sorted by one CSR->CSC pass. The
-    scatter map is stored as its transpose (m x nnz, two entries per row),
-    which needs no sorting to build.
-    """
+def edge_structure(cg: CostGraph, fixed: np.ndarray) -> EdgeStructure:
+    """Build the :class:`EdgeStructure` of ``cg`` once (spec section 3)."""
     n, m = cg.n, cg.m
-    indptr_e = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(cg.post, minlength=n), out=indptr_e[1:])
-    ones = sp.csr_array((np.ones(m, dtype=np.int8), cg.pre, indptr_e), shape=(n, n))
-    S = sp.csr_array(ones + ones.T + sp.eye_array(n, dtype=np.int8, format="csr"))
-    S.sort_indices()
-    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(S.indptr))
-    keys = rows * n + S.indices
-    slot_f = np.searchsorted(keys, cg.post.astype(np.int64) * n + cg.pre)
-    ids = sp.csr_array((np.arange(m, dtype=np.int64), cg.pre, indptr_e), shape=(n, n))
-    At = ids.T.tocsr()  # rows = pre, data = edge ids, in (pre, post) order
-    At.sort_indices()
-    t_rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(At.indptr))
-    slot_b = np.empty(m, dtype=np.int64)
-    slot_b[At.data] = np.searchsorted(keys, t_rows * n + At.indices)
-    diag = np.searchsorted(keys, np.arange(n, dtype=np.int64) * (n + 1))
-    itype = np.int32 if keys.size < 2**31 - 1 else np.int64
-    slots = np.empty(2 * m, dtype=itype)
-    slots[0::2], slots[1::2] = slot_f, slot_b
-    scatter_t = sp.csr_array((np.ones(2 * m), slots, np.arange(0, 2 * m + 1, 2, dtype=itype)), shape=(m, keys.size))
-    fixed_entries = np.flatnonzero(fixed[rows] | fixed[S.indices])
-    return LaplacianPattern(n=n, indptr=S.indptr, indices=S.indices, scatter_t=scatter_t, diag=diag,
-                            fixed=fixed, fixed_entries=fixed_entries)
+    a_indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(cg.post, minlength=n), out=a_indptr[1:])
+    ids = sp.csr_array((np.arange(m, dtype=np.int64), cg.pre, a_indptr), shape=(n, n))
+    At = ids.T.tocsr()  # rows = pre, data = edge ids
+    return EdgeStructure(n=n, a_indptr=a_indptr, a_indices=cg.pre, t_indptr=At.indptr, t_indices=At.indices,
+                         t_perm=At.data, fixed=fixed)
+
+
+class GroundedLaplacian(spla.LinearOperator):
+    """Matrix-free (grounded) Laplacian with identity rows/columns on fixed neurons.
+
+    Its matvec runs row blocks of about equal nnz in threads: scipy's sparse
+    matvec releases the GIL, and on memory-bound random graphs this is 1.8-3x
+    faster on 2 cores.
+    """
+
+    def __init__(self, es: EdgeStructure, w: np.ndarray, diag: np.ndarray):
+        n = es.n
+        super().__init__(dtype=np.float64, shape=(n, n))
+        self.es = es
+        self.d = np.where(es.fixed, 1.0, diag)
+        self.free = (~es.fixed).astype(np.float64)
+        self.A = sp.csr_array((w, es.a_indices, es.a_indptr), shape=(n, n), copy=False)
+        self.At = sp.csr_array((w[es.t_perm], es.t_indices, es.t_indptr), shape=(n, n), copy=False)
+        nnz = self.A.nnz + self.At.nnz
+        parts = _THREADS if (_POOL is not None and nnz >= THREAD_MIN_NNZ) else 1
+        work = self.A.indptr + self.At.indptr
+        cuts = np.searchsorted(work, np.linspace(0, nnz, parts + 1)[1:-1])
+        bounds = [0, *cuts.tolist(), n]
+        self.blocks = [(a, b, _rows(self.A, a, b), _rows(self.At, a, b)) for a, b in zip(bounds[:-1], bounds[1:])
+                       if b > a]
+
+    def diagonal(self) -> np.ndarray:
+        return self.d
+
+    def _matvec(self, x):
+        x = np.ravel(x)
+        z = x * self.free
+        out = np.empty(self.shape[0])
+
+        def block(a, b, A, At):
+            out[a:b] = self.d[a:b] * x[a:b] - self.free[a:b] * (A @ z + At @ z)
+
+        futures = [_POOL.submit(block, *blk) for blk in self.blocks[1:]]
+        if self.blocks:
+            block(*self.blocks[0])
+        for fut in futures:
+            fut.result()
+        return out
+
+    def _rmatvec(self, x):
+        return self._matvec(x)
+
+    def toarray(self) -> np.ndarray:
+        """Dense form (small problems only)."""
+        off = (self.A + self.At).toarray() * np.outer(self.free, self.free)
+        return np.diag(self.d) - off
+
+
+def _rows(M: sp.csr_array, a: int, b: int) -> sp.csr_array:
+    s, e = M.indptr[a], M.indptr[b]
+    return sp.csr_array((M.data[s:e], M.indices[s:e], M.indptr[a:b + 1] - s), shape=(b - a, M.shape[1]), copy=False)
 
 
 def _gauge_pins(cg: CostGraph) -> np.ndarray:
@@ -107,37 +139,8 @@ def _gauge_pins(cg: CostGraph) -> np.ndarray:
     return fixed
 
 
-def _threaded(L: sp.csr_array) -> spla.LinearOperator | sp.csr_array:
-    """``L`` as a LinearOperator whose matvec runs row blocks in threads.
-
-    scipy's sparse matvec releases the GIL, so row blocks of about equal nnz
-    (views on L's arrays, no copy) run in parallel; on the memory-bound random
-    graphs of the benchmarks this is 1.8-3x faster on 2 cores.
-    """
-    if _POOL is None or L.nnz < THREAD_MIN_NNZ:
-        return L
-    cuts = np.searchsorted(L.indptr, np.linspace(0, L.nnz, _THREADS + 1)[1:-1])
-    bounds = [0, *cuts.tolist(), L.shape[0]]
-    blocks = []
-    for a, b in zip(bounds[:-1], bounds[1:]):
-        s, e = L.indptr[a], L.indptr[b]
-        blocks.append((a, b, sp.csr_array((L.data[s:e], L.indices[s:e], L.indptr[a:b + 1] - s),
-                                          shape=(b - a, L.shape[1]), copy=False)))
-
-    def matvec(x):
-        x = np.ravel(x)
-        out = np.empty(L.shape[0])
-        futures = [(a, b, _POOL.submit(B.__matmul__, x)) for a, b, B in blocks[1:]]
-        a, b, B = blocks[0]
-        out[a:b] = B @ x
-        for a, b, fut in futures:
-            out[a:b] = fut.result()
-        return out
-
-    return spla.LinearOperator(L.shape, matvec=matvec, rmatvec=matvec, dtype=np.float64)
-
-
-def _solve_linear(L: sp.csr_array, rhs: np.ndarray, rtol: float, maxiter: int, dense: bool) -> tuple[np.ndarray, int]:
+def _solve_linear(L: GroundedLaplacian, rhs: np.ndarray, rtol: float, maxiter: int,
+                  dense: bool) -> tuple[np.ndarray, int]:
     if dense:
         return sla.solve(L.toarray(), rhs, assume_a="pos"), 0
     d = L.diagonal()
@@ -147,11 +150,11 @@ def _solve_linear(L: sp.csr_array, rhs: np.ndarray, rtol: float, maxiter: int, d
     def cb(_):
         count[0] += 1
 
-    x, _info = spla.cg(_threaded(L), rhs, rtol=rtol, atol=0.0, maxiter=maxiter, M=M, callback=cb)
+    x, _info = spla.cg(L, rhs, rtol=rtol, atol=0.0, maxiter=maxiter, M=M, callback=cb)
     return x, count[0]
 
 
-def _warm_start(cg: CostGraph, pattern: LaplacianPattern, dense: bool) -> np.ndarray:
+def _warm_start(cg: CostGraph, es: EdgeStructure, dense: bool) -> np.ndarray:
     """Log-least-squares warm start (B8)."""
     n, p = cg.n, cg.p
     has_in, has_out = np.isfinite(cg.lam_in), np.isfinite(cg.lam_out)
@@ -159,8 +162,8 @@ def _warm_start(cg: CostGraph, pattern: LaplacianPattern, dense: bool) -> np.nda
     d_out = np.bincount(cg.pre, minlength=n) + has_out
     Lam_in = np.bincount(cg.post, weights=cg.logc, minlength=n) + np.where(has_in, cg.lam_in, 0.0)
     Lam_out = np.bincount(cg.pre, weights=cg.logc, minlength=n) + np.where(has_out, cg.lam_out, 0.0)
-    L0 = pattern.matrix(np.ones(cg.m), (d_in + d_out).astype(float))
-    free = ~pattern.fixed
+    L0 = es.laplacian(np.ones(cg.m), (d_in + d_out).astype(float))
+    free = ~es.fixed
     rhs_a = np.where(free, -(Lam_in - Lam_out) / p, 0.0)
     rhs_b = np.where(free, (d_in - d_out) / p, 0.0)
     a, _ = _solve_linear(L0, rhs_a, WARM_RTOL, 2000, dense)
@@ -205,14 +208,14 @@ def solve(cg: CostGraph, h0: np.ndarray | None = None, *, tol: float = 1e-10, ma
     maxiter = 100 if maxiter is None else int(maxiter)
     n, p = cg.n, cg.p
     fixed = _gauge_pins(cg)
-    pattern = laplacian_pattern(cg, fixed)
+    es = edge_structure(cg, fixed)
     n_free = int((~fixed).sum())
     dense = preconditioner == "direct" or (preconditioner == "auto" and n_free <= DENSE_LIMIT)
     h = np.zeros(n) if h0 is None else np.array(h0, dtype=np.float64)
     f = flows(cg, h)
     used_warm = False
     if h0 is None and warm_start and cg.m + n_free > 0 and n_free > 0:
-        hw = _warm_start(cg, pattern, dense)
+        hw = _warm_start(cg, es, dense)
         hw[fixed] = 0.0
         fw = flows(cg, hw)
         if np.isfinite(fw.log_total) and fw.log_total < f.log_total:
@@ -224,7 +227,7 @@ def solve(cg: CostGraph, h0: np.ndarray | None = None, *, tol: float = 1e-10, ma
     while not converged and it < maxiter:
         it += 1
         g = f.g
-        L = pattern.matrix(f.edge, f.incoming + f.outgoing)
+        L = es.laplacian(f.edge, f.incoming + f.outgoing)
         rhs = np.where(fixed, 0.0, -g / p)
         # forcing term (spec section 4), never tighter than needed to reach tol in this step
         eta = min(0.5, max(0.1 * np.sqrt(max(f.rel1, 0.0)), 0.5 * tol / max(f.relnode, tol)))
