@@ -17,6 +17,7 @@ from scipy.sparse import csgraph
 from scipy.special import logsumexp
 
 from .errors import GraphbalError
+from .parallel import chunk_bounds, run_chunks
 
 __all__ = ["CostGraph", "cost_graph", "check_p", "check_h", "Flows", "flows", "center_gauge"]
 
@@ -185,13 +186,30 @@ class Flows:
 def flows(cg: CostGraph, h: np.ndarray) -> Flows:
     """Evaluate costs of every synapse at ``h`` in O(m), overflow-free (spec section 3)."""
     p = cg.p
-    s = cg.logc + p * (h[cg.post] - h[cg.pre])
+    s = np.empty(cg.m)
+    bounds = chunk_bounds(cg.m)
+
+    def log_costs(a, b):
+        seg = s[a:b]
+        np.subtract(h[cg.post[a:b]], h[cg.pre[a:b]], out=seg)
+        seg *= p
+        seg += cg.logc[a:b]
+        return seg.max(initial=-np.inf)
+
+    s_max = max(run_chunks(log_costs, bounds), default=-np.inf)
     s_in = cg.lam_in + p * h
     s_out = cg.lam_out - p * h
-    shift = max(s.max(initial=-np.inf), s_in.max(initial=-np.inf), s_out.max(initial=-np.inf), cg.log_self)
+    shift = max(s_max, s_in.max(initial=-np.inf), s_out.max(initial=-np.inf), cg.log_self)
     if not np.isfinite(shift):
         shift = 0.0
-    w = np.exp(s - shift)
+
+    def exponentiate(a, b):
+        seg = s[a:b]
+        seg -= shift
+        np.exp(seg, out=seg)
+
+    run_chunks(exponentiate, bounds)
+    w = s
     w_in = np.exp(s_in - shift)
     w_out = np.exp(s_out - shift)
     incoming = np.bincount(cg.post, weights=w, minlength=cg.n) + w_in

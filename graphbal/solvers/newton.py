@@ -11,8 +11,6 @@ conversion in any loop).
 from __future__ import annotations
 
 import dataclasses
-import os
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.linalg as sla
@@ -20,15 +18,13 @@ import scipy.sparse as sp
 from scipy.sparse import linalg as spla
 
 from ..costgraph import CostGraph, flows
+from ..parallel import chunk_bounds, run_chunks
 from .common import SolverOutput, record
 
 __all__ = ["solve", "EdgeStructure", "edge_structure", "GroundedLaplacian"]
 
 DENSE_LIMIT = 1500  # solve exactly with dense Cholesky up to this many unknowns
 WARM_RTOL = 1e-6  # PCG tolerance of the warm-start solves (B8)
-THREAD_MIN_NNZ = 200_000  # below this a threaded matvec does not pay
-_THREADS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
-_POOL = ThreadPoolExecutor(_THREADS - 1, thread_name_prefix="graphbal-matvec") if _THREADS > 1 else None
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -59,12 +55,13 @@ class EdgeStructure:
 def edge_structure(cg: CostGraph, fixed: np.ndarray) -> EdgeStructure:
     """Build the :class:`EdgeStructure` of ``cg`` once (spec section 3)."""
     n, m = cg.n, cg.m
-    a_indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(cg.post, minlength=n), out=a_indptr[1:])
-    ids = sp.csr_array((np.arange(m, dtype=np.int64), cg.pre, a_indptr), shape=(n, n))
+    itype = np.int32 if max(n, m) < 2**31 - 1 else np.int64  # one index dtype: scipy would copy to unify
+    a_indptr = cg.csr_indptr().astype(itype)
+    a_indices = cg.pre.astype(itype, copy=False)
+    ids = sp.csr_array((np.arange(m, dtype=itype), a_indices, a_indptr), shape=(n, n))
     At = ids.T.tocsr()  # rows = pre, data = edge ids
-    return EdgeStructure(n=n, a_indptr=a_indptr, a_indices=cg.pre, t_indptr=At.indptr, t_indices=At.indices,
-                         t_perm=At.data, fixed=fixed)
+    return EdgeStructure(n=n, a_indptr=a_indptr, a_indices=a_indices, t_indptr=At.indptr.astype(itype, copy=False),
+                         t_indices=At.indices.astype(itype, copy=False), t_perm=At.data, fixed=fixed)
 
 
 class GroundedLaplacian(spla.LinearOperator):
@@ -83,13 +80,9 @@ class GroundedLaplacian(spla.LinearOperator):
         self.free = (~es.fixed).astype(np.float64)
         self.A = sp.csr_array((w, es.a_indices, es.a_indptr), shape=(n, n), copy=False)
         self.At = sp.csr_array((w[es.t_perm], es.t_indices, es.t_indptr), shape=(n, n), copy=False)
-        nnz = self.A.nnz + self.At.nnz
-        parts = _THREADS if (_POOL is not None and nnz >= THREAD_MIN_NNZ) else 1
-        work = self.A.indptr + self.At.indptr
-        cuts = np.searchsorted(work, np.linspace(0, nnz, parts + 1)[1:-1])
-        bounds = [0, *cuts.tolist(), n]
-        self.blocks = [(a, b, _rows(self.A, a, b), _rows(self.At, a, b)) for a, b in zip(bounds[:-1], bounds[1:])
-                       if b > a]
+        work = self.A.indptr[1:] + self.At.indptr[1:]
+        self.bounds = chunk_bounds(n, work) if work[-1] >= n else chunk_bounds(n)
+        self.blocks = {(a, b): (_rows(self.A, a, b), _rows(self.At, a, b)) for a, b in self.bounds}
 
     def diagonal(self) -> np.ndarray:
         return self.d
@@ -99,14 +92,11 @@ class GroundedLaplacian(spla.LinearOperator):
         z = x * self.free
         out = np.empty(self.shape[0])
 
-        def block(a, b, A, At):
+        def block(a, b):
+            A, At = self.blocks[(a, b)]
             out[a:b] = self.d[a:b] * x[a:b] - self.free[a:b] * (A @ z + At @ z)
 
-        futures = [_POOL.submit(block, *blk) for blk in self.blocks[1:]]
-        if self.blocks:
-            block(*self.blocks[0])
-        for fut in futures:
-            fut.result()
+        run_chunks(block, self.bounds)
         return out
 
     def _rmatvec(self, x):
