@@ -136,8 +136,10 @@ def cycle_invariants(net, *, include_io: bool = True) -> CycleInvariants:
     lookup: dict[tuple[int, int], int] = {}
     for e, (a, b) in enumerate(zip(pre.tolist(), post.tolist())):
         lookup.setdefault((a, b), e)
-    for c in range(ncomp):
-        root = int(np.flatnonzero(comp == c)[0]) if size == n else (n if c == comp[n] else int(np.flatnonzero(comp == c)[0]))
+    roots = np.unique(comp, return_index=True)[1]
+    if size > n:
+        roots[comp[n]] = n  # the ground, pinned at h = 0, roots its component
+    for root in roots.tolist():
         order, preds = csgraph.breadth_first_order(sym, root, directed=False, return_predecessors=True)
         for v in order[1:]:
             u = int(preds[v])

@@ -31,7 +31,8 @@ def network_from_networkx(cls, G: nx.DiGraph, weight: str, inputs: Sequence[Hash
         if missing:
             raise GraphbalError(f"{role} node(s) not in the graph: {missing[:5]}")
     if set(inputs) & set(outputs):
-        raise GraphbalError(f"nodes cannot be both input and output: {sorted(map(str, set(inputs) & set(outputs)))[:5]}")
+        both = sorted(map(str, set(inputs) & set(outputs)))[:5]
+        raise GraphbalError(f"nodes cannot be both input and output: {both}")
     io = set(inputs) | set(outputs)
     hidden = [u for u in G.nodes if u not in io]
     if not hidden:

@@ -148,7 +148,8 @@ class Network:
             ("alpha_V", alpha_V), ("names", names), ("input_names", input_names),
             ("output_names", output_names), ("meta", dict(self.meta)),
         ]:
-            object.__setattr__(self, field, _freeze(value) if isinstance(value, np.ndarray) or sp.issparse(value) else value)
+            frozen = _freeze(value) if isinstance(value, np.ndarray) or sp.issparse(value) else value
+            object.__setattr__(self, field, frozen)
 
     @staticmethod
     def _alpha(name: str, alpha: Any, shape: tuple | None, sparse: bool) -> Any:
