@@ -10,6 +10,7 @@ conversion in any loop).
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 
 import numpy as np
@@ -46,6 +47,7 @@ class EdgeStructure:
     t_indices: np.ndarray
     t_perm: np.ndarray
     fixed: np.ndarray
+    blocks: tuple = ()
 
     def laplacian(self, w: np.ndarray, diag: np.ndarray) -> GroundedLaplacian:
         """The Laplacian for edge weights ``w`` and diagonal ``diag`` (no assembly)."""
@@ -60,8 +62,28 @@ def edge_structure(cg: CostGraph, fixed: np.ndarray) -> EdgeStructure:
     a_indices = cg.pre.astype(itype, copy=False)
     ids = sp.csr_array((np.arange(m, dtype=itype), a_indices, a_indptr), shape=(n, n))
     At = ids.T.tocsr()  # rows = pre, data = edge ids
-    return EdgeStructure(n=n, a_indptr=a_indptr, a_indices=a_indices, t_indptr=At.indptr.astype(itype, copy=False),
-                         t_indices=At.indices.astype(itype, copy=False), t_perm=At.data, fixed=fixed)
+    t_indptr, t_indices = At.indptr.astype(itype, copy=False), At.indices.astype(itype, copy=False)
+    # row blocks of about equal nnz for the threaded matvec; their index arrays are sliced once here
+    # (scipy copies sliced views on construction), each Laplacian only attaches its data
+    work = a_indptr[1:] + t_indptr[1:]
+    bounds = chunk_bounds(n, work) if m > 0 else chunk_bounds(n)
+    blocks = tuple((a, b, _rows(a_indptr, a_indices, a, b, n), _rows(t_indptr, t_indices, a, b, n))
+                   for a, b in bounds)
+    return EdgeStructure(n=n, a_indptr=a_indptr, a_indices=a_indices, t_indptr=t_indptr, t_indices=t_indices,
+                         t_perm=At.data, fixed=fixed, blocks=blocks)
+
+
+def _rows(indptr: np.ndarray, indices: np.ndarray, a: int, b: int, n: int) -> sp.csr_array:
+    """Rows a..b-1 of a CSR pattern, with zero data (filled per Laplacian by :func:`_with_data`)."""
+    s, e = indptr[a], indptr[b]
+    return sp.csr_array((np.zeros(e - s), indices[s:e], indptr[a:b + 1] - s), shape=(b - a, n))
+
+
+def _with_data(template: sp.csr_array, data: np.ndarray) -> sp.csr_array:
+    """A shallow copy of a CSR block sharing its index arrays, with new data (no copy, no checks)."""
+    out = copy.copy(template)
+    out.data = data
+    return out
 
 
 class GroundedLaplacian(spla.LinearOperator):
@@ -78,11 +100,11 @@ class GroundedLaplacian(spla.LinearOperator):
         self.es = es
         self.d = np.where(es.fixed, 1.0, diag)
         self.free = (~es.fixed).astype(np.float64)
-        self.A = sp.csr_array((w, es.a_indices, es.a_indptr), shape=(n, n), copy=False)
-        self.At = sp.csr_array((w[es.t_perm], es.t_indices, es.t_indptr), shape=(n, n), copy=False)
-        work = self.A.indptr[1:] + self.At.indptr[1:]
-        self.bounds = chunk_bounds(n, work) if work[-1] >= n else chunk_bounds(n)
-        self.blocks = {(a, b): (_rows(self.A, a, b), _rows(self.At, a, b)) for a, b in self.bounds}
+        self.w, self.wt = w, w[es.t_perm]
+        self.bounds = [(a, b) for a, b, _, _ in es.blocks]
+        self.blocks = {(a, b): (_with_data(A, self.w[es.a_indptr[a]:es.a_indptr[b]]),
+                                _with_data(At, self.wt[es.t_indptr[a]:es.t_indptr[b]]))
+                       for a, b, A, At in es.blocks}
 
     def diagonal(self) -> np.ndarray:
         return self.d
@@ -104,13 +126,11 @@ class GroundedLaplacian(spla.LinearOperator):
 
     def toarray(self) -> np.ndarray:
         """Dense form (small problems only)."""
-        off = (self.A + self.At).toarray() * np.outer(self.free, self.free)
+        n, es = self.shape[0], self.es
+        A = sp.csr_array((self.w, es.a_indices, es.a_indptr), shape=(n, n))
+        At = sp.csr_array((self.wt, es.t_indices, es.t_indptr), shape=(n, n))
+        off = (A + At).toarray() * np.outer(self.free, self.free)
         return np.diag(self.d) - off
-
-
-def _rows(M: sp.csr_array, a: int, b: int) -> sp.csr_array:
-    s, e = M.indptr[a], M.indptr[b]
-    return sp.csr_array((M.data[s:e], M.indices[s:e], M.indptr[a:b + 1] - s), shape=(b - a, M.shape[1]), copy=False)
 
 
 def _gauge_pins(cg: CostGraph) -> np.ndarray:
