@@ -1,0 +1,179 @@
+"""Balancing benchmark (balancing_algorithms.md section 10): prints a table, optionally writes JSON.
+
+Each case runs in a fresh subprocess so that peak memory (ru_maxrss) is per
+case. ``seconds`` is the whole ``graphbal.balance`` call (validation, SCCs,
+structures, warm start, solve); relnode and rel1 are recomputed from the
+returned h with ``graphbal.imbalance``. Nothing is asserted.
+
+    python benchmarks/bench_balance.py            # default cases (a few minutes)
+    python benchmarks/bench_balance.py --quick    # small smoke run
+    python benchmarks/bench_balance.py --big      # adds n = 1e6
+    python benchmarks/bench_balance.py --json out.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import scipy.sparse as sp
+
+
+def random_graph(n: int, seed: int = 0) -> sp.csr_array:
+    """10n random pairs + a random Hamiltonian cycle; |W| = exp(N(0,1)), random signs, hidden scaling s ~ N(0, 2^2)."""
+    rng = np.random.default_rng(seed)
+    pre, post = rng.integers(0, n, 10 * n), rng.integers(0, n, 10 * n)
+    perm = rng.permutation(n)
+    pre, post = np.concatenate([pre, perm]), np.concatenate([post, np.roll(perm, -1)])
+    keep = pre != post
+    W = sp.csr_array((np.ones(keep.sum()), (post[keep], pre[keep])), shape=(n, n))
+    W.sum_duplicates()
+    return _weights(W, rng)
+
+
+def grid_graph(L: int, seed: int = 0) -> sp.csr_array:
+    """L x L periodic torus, 4 neighbours both ways, same weights and scaling as random."""
+    rng = np.random.default_rng(seed)
+    idx = np.arange(L * L).reshape(L, L)
+    nbrs = [np.roll(idx, 1, 0), np.roll(idx, -1, 0), np.roll(idx, 1, 1), np.roll(idx, -1, 1)]
+    pre = np.concatenate([idx.ravel()] * 4)
+    post = np.concatenate([b.ravel() for b in nbrs])
+    W = sp.csr_array((np.ones(pre.size), (post, pre)), shape=(L * L, L * L))
+    W.sum_duplicates()
+    return _weights(W, rng)
+
+
+def _weights(W: sp.csr_array, rng) -> sp.csr_array:
+    n = W.shape[0]
+    W.data = np.exp(rng.normal(size=W.nnz)) * rng.choice([-1.0, 1.0], W.nnz)
+    s = rng.normal(0, 2, n)
+    rows = np.repeat(np.arange(n), np.diff(W.indptr))
+    W.data *= np.exp(s[rows] - s[W.indices])
+    return W
+
+
+def pins_network(n: int, k: int, seed: int = 0):
+    """random(n) with k random nodes forming the ground: pinned->free = inputs, free->pinned = outputs."""
+    import graphbal
+
+    W = random_graph(n, seed).tocsc()
+    rng = np.random.default_rng(seed + 1)
+    pinned = np.zeros(n, dtype=bool)
+    pinned[rng.choice(n, k, replace=False)] = True
+    free = np.flatnonzero(~pinned)
+    U = W[free][:, np.flatnonzero(pinned)].toarray()
+    V = W[np.flatnonzero(pinned)][:, free].toarray()
+    return graphbal.Network(sp.csr_array(W[free][:, free]), U=U, V=V)
+
+
+def run_case(case: dict) -> dict:
+    """Run one case in this process and return its record."""
+    import resource
+
+    import graphbal
+
+    kind, n, method = case["graph"], case["n"], case["method"]
+    if kind == "random":
+        net = graphbal.Network(random_graph(n))
+    elif kind == "grid":
+        net = graphbal.Network(grid_graph(int(round(np.sqrt(n)))))
+    elif kind == "pins":
+        net = pins_network(n, 20)
+    else:
+        return run_matrix_balance(case)
+    opts = {"maxiter": case["maxiter"]} if case.get("maxiter") else {}
+    t = time.perf_counter()
+    res = graphbal.balance(net, method=method, tol=case["tol"], **opts)
+    seconds = time.perf_counter() - t
+    imb = graphbal.imbalance(net, h=res.h)
+    return {"method": method, "graph": kind, "n": net.n, "edges": net.n_edges,
+            "seconds": seconds, "peak_mem_MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "relnode": imb.relnode, "rel1": imb.rel1, "iters": res.iterations, "converged": res.converged}
+
+
+def run_matrix_balance(case: dict) -> dict:
+    """scipy.linalg.matrix_balance on dense badly scaled n x n: not an exact balancer (B, section 9)."""
+    import resource
+
+    import scipy.linalg as sla
+
+    import graphbal
+
+    n = case["n"]
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=n)
+    A = np.exp(2 * z)[:, None] * rng.normal(size=(n, n)) / np.sqrt(n) * np.exp(-2 * z)[None, :]
+    t = time.perf_counter()
+    _, (scale, perm) = sla.matrix_balance(A, permute=False, separate=True)
+    seconds = time.perf_counter() - t
+    h = np.log(1.0 / scale)  # matrix_balance returns B = T^-1 A T with T = diag(scale): h = -log(scale)
+    net = graphbal.Network(A)
+    imb = graphbal.imbalance(net, h=h, io_cost=False)
+    exact = graphbal.balance(net, io_cost=False, tol=1e-10)  # the true minimum, for reference
+    change = graphbal.total_cost(net, h=h, io_cost=False) / exact.cost_after - 1
+    return {"method": "scipy.matrix_balance", "graph": "dense", "n": n, "edges": n * n, "seconds": seconds,
+            "peak_mem_MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "relnode": imb.relnode,
+            "rel1": imb.rel1, "iters": 1, "converged": False, "cost_change": change}
+
+
+def cases(args) -> list[dict]:
+    tol = 1e-8
+    if args.quick:
+        return [{"graph": "random", "n": 1000, "method": m, "tol": tol} for m in ("newton", "osborne")] + [
+            {"graph": "dense", "n": 200, "method": "matrix_balance", "tol": tol}]
+    out = [{"graph": "random", "n": n, "method": "newton", "tol": tol} for n in (1000, 10_000, 100_000)]
+    if args.big:
+        out.append({"graph": "random", "n": 1_000_000, "method": "newton", "tol": tol})
+    out += [{"graph": "random", "n": 100_000, "method": "osborne", "tol": tol},
+            {"graph": "grid", "n": 316 * 316, "method": "newton", "tol": tol},
+            {"graph": "grid", "n": 316 * 316, "method": "osborne", "tol": tol, "maxiter": args.osborne_sweeps},
+            {"graph": "pins", "n": 100_000, "method": "newton", "tol": tol},
+            {"graph": "pins", "n": 100_000, "method": "osborne", "tol": tol},
+            {"graph": "dense", "n": 2000, "method": "matrix_balance", "tol": tol}]
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small smoke run")
+    parser.add_argument("--big", action="store_true", help="include random n = 1e6 (11 M edges)")
+    parser.add_argument("--json", help="write the records to this JSON file")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds per case (default 900)")
+    parser.add_argument("--osborne-sweeps", type=int, default=3000, help="sweep cap for Osborne on the grid")
+    parser.add_argument("--case", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.case:
+        print(json.dumps(run_case(json.loads(args.case))))
+        return 0
+    cols = ["method", "graph", "n", "edges", "seconds", "peak_mem_MB", "relnode", "rel1", "iters", "converged"]
+    print(" | ".join(cols))
+    records = []
+    for case in cases(args):
+        try:
+            proc = subprocess.run([sys.executable, __file__, "--case", json.dumps(case)], capture_output=True,
+                                  text=True, timeout=args.timeout, env=dict(os.environ, PYTHONWARNINGS="ignore"))
+            rec = json.loads(proc.stdout.strip().splitlines()[-1]) if proc.returncode == 0 else {
+                **case, "error": proc.stderr.strip().splitlines()[-1:]}
+        except subprocess.TimeoutExpired:
+            rec = {**case, "error": f"timeout after {args.timeout:.0f} s"}
+        records.append(rec)
+        if "error" in rec:
+            print(f"{case['method']} | {case['graph']} | {case['n']} | ERROR {rec['error']}")
+        else:
+            print(" | ".join(f"{rec[c]:.3g}" if isinstance(rec[c], float) else str(rec[c]) for c in cols)
+                  + (f" | cost {100 * rec['cost_change']:+.1f}% above the exact minimum" if "cost_change" in rec else ""),
+                  flush=True)
+    if args.json:
+        with open(args.json + ".tmp", "w") as fh:
+            json.dump(records, fh, indent=1)
+        os.replace(args.json + ".tmp", args.json)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
