@@ -4,6 +4,7 @@ The public face of the package: everything here is re-exported from the
 module that implements it.
 """
 
+from . import datasets, spectral  # noqa: E402  (subpackages as attributes)
 from .balance import METHODS, BalanceResult, balance
 from .conserved import CycleInvariants, cycle_invariants, cycle_products
 from .costs import (
@@ -20,11 +21,19 @@ from .edgelist import read_edgelist, write_edgelist
 from .errors import ConvergenceWarning, GraphbalError, InfeasibleError
 from .feasibility import FeasibilityReport, feasibility
 from .network import Network
+from .perturb import PerturbationResult, perturb
+from .spectral import Eigenmodes, eigenmodes
 from .transform import transform, transform_state
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "PerturbationResult",
+    "perturb",
+    "Eigenmodes",
+    "datasets",
+    "eigenmodes",
+    "spectral",
     "METHODS",
     "BalanceResult",
     "CycleInvariants",
