@@ -13,7 +13,7 @@ import sys
 
 from .errors import GraphbalError
 
-COMMANDS = ["balance", "feasibility"]
+COMMANDS = ["balance", "feasibility", "perturb", "spectrum", "analyze", "draw"]
 
 
 def build_parser() -> argparse.ArgumentParser:
