@@ -165,8 +165,8 @@ def main(argv=None) -> int:
         if "error" in rec:
             print(f"{case['method']} | {case['graph']} | {case['n']} | ERROR {rec['error']}")
         else:
-            print(" | ".join(f"{rec[c]:.3g}" if isinstance(rec[c], float) else str(rec[c]) for c in cols)
-                  + (f" | cost {100 * rec['cost_change']:+.1f}% above the exact minimum" if "cost_change" in rec else ""),
+            extra = f" | cost {100 * rec['cost_change']:+.1f}% above the exact minimum" if "cost_change" in rec else ""
+            print(" | ".join(f"{rec[c]:.3g}" if isinstance(rec[c], float) else str(rec[c]) for c in cols) + extra,
                   flush=True)
     if args.json:
         with open(args.json + ".tmp", "w") as fh:
