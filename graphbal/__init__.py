@@ -4,7 +4,7 @@ The public face of the package: everything here is re-exported from the
 module that implements it.
 """
 
-from . import datasets, spectral  # noqa: E402  (subpackages as attributes)
+from . import datasets, dynamics, spectral  # noqa: E402  (subpackages as attributes)
 from .balance import METHODS, BalanceResult, balance
 from .conserved import CycleInvariants, cycle_invariants, cycle_products
 from .costs import (
@@ -32,6 +32,7 @@ __all__ = [
     "perturb",
     "Eigenmodes",
     "datasets",
+    "dynamics",
     "eigenmodes",
     "spectral",
     "METHODS",
