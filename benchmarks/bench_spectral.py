@@ -47,7 +47,8 @@ def run_case(case: dict) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--tasks", nargs="+", default=["shift-invert", "lobpcg", "perturb"])
+    parser.add_argument("--tasks", nargs="+", default=["lobpcg", "perturb"],
+                        help="shift-invert is also available (slow: LU fill-in on expanders)")
     parser.add_argument("--json", help="write the records to this JSON file")
     parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--case", help=argparse.SUPPRESS)

@@ -17,7 +17,7 @@ def test_shapes_and_seeds():
 
 def test_targets_integrate_the_cued_context():
     b = cdi_batch(50, seed=0, T=200)
-    for k, (ctx, l0, l1) in enumerate(b.conditions):
+    for k, (ctx, _, _) in enumerate(b.conditions):
         cued = 2 + 2 * ctx
         np.testing.assert_allclose(b.targets[:, k, 0], np.cumsum(b.inputs[:, k, cued]))
         np.testing.assert_allclose(b.targets[:, k, 1], np.cumsum(b.inputs[:, k, cued + 1]))
