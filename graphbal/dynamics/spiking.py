@@ -73,7 +73,7 @@ def make_ebn(N: int, J: int, *, lam: float = 10.0, mu: float = 1e-6, nu: float =
     --------
     >>> from graphbal.dynamics.spiking import make_ebn
     >>> net = make_ebn(10, 2)
-    >>> net.thresholds.round(6)[:2]   # (|D_i|^2 + mu + nu) / 2
+    >>> net.thresholds.round(5)[:2]   # (|D_i|^2 + mu + nu) / 2
     array([0.005, 0.005])
     """
     if N < 1 or J < 1:
