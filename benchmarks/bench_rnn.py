@@ -13,7 +13,7 @@ import time
 import numpy as np
 
 import graphbal
-from graphbal.dynamics import cdi_batch, simulate
+from graphbal.dynamics import simulate
 
 
 def main(argv=None) -> int:
