@@ -35,7 +35,8 @@ def main(argv=None) -> int:
     try:
         from graphbal.dynamics.train import train_cdi
 
-        res = train_cdi(n=n, lam=0.1, iterations=20, progress=False, threads=int(os.environ.get("THREADS", "0")) or None)
+        threads = int(os.environ.get("THREADS", "0")) or None
+        res = train_cdi(n=n, lam=0.1, iterations=20, progress=False, threads=threads)
         per_iter = res.seconds / 20
         records.append({"case": f"train_cdi N={n} (batch 8, 500 substeps)", "seconds_per_iteration": per_iter,
                         "minutes_for_6000_iterations": per_iter * 6000 / 60})
