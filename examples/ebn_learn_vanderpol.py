@@ -26,35 +26,8 @@ import numpy as np  # noqa: E402
 from graphbal.draw import save_figure  # noqa: E402
 from graphbal.dynamics.spiking import make_ebn, run  # noqa: E402
 from graphbal.dynamics.spiking_analysis import oscillation  # noqa: E402
-from graphbal.dynamics.targets import ou_input, van_der_pol  # noqa: E402
-
-
-def eta_schedule(trials: int) -> list[float]:
-    """eta = 1, then 0.3, 0.1, 0.03 over the last three trials."""
-    tail = [0.3, 0.1, 0.03][: max(0, trials - 1)]
-    return [1.0] * (trials - len(tail)) + tail
-
-
-def learn(trials: int = 14, seed: int = 0, progress: bool = True):
-    """Train the network; returns (ebn, target, seconds)."""
-    tg = van_der_pol()
-    net = make_ebn(50, 2, n_basis=300, seed=seed)
-    x0 = tg.x0
-    t = time.perf_counter()
-    for trial, eta in enumerate(eta_schedule(trials)):
-        res = run(net, tg, ou_input(100_000, 2, amplitude=3, seed=1000 * seed + trial), k=50, eta=eta,
-                  seed=trial, x0=x0)
-        net, x0 = net.with_slow(res.slow), res.x[-1]
-        if progress:
-            print(f"trial {trial + 1}/{trials}: eta {eta:g}, {time.perf_counter() - t:.0f} s", flush=True)
-    return net, tg, time.perf_counter() - t
-
-
-def autonomous(net, tg, *, seconds: float = 10.0, dead=None, seed: int = 0):
-    """Lock on for 1 s with feedback, then run with k = c = 0; returns the autonomous run."""
-    lock = run(net, tg, np.zeros((10_000, 2)), k=50, seed=seed)
-    return run(net, tg, np.zeros((int(seconds / 1e-4), 2)), k=0, seed=seed + 1, state=lock.final_state,
-               teacher=False, dead=dead)
+from graphbal.dynamics.spiking_learn import autonomous, learn  # noqa: E402
+from graphbal.dynamics.targets import van_der_pol  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -65,10 +38,13 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    net, tg, seconds = learn(args.trials, args.seed)
+    tg = van_der_pol()
+    t0 = time.perf_counter()
+    net, errors = learn(make_ebn(50, 2, n_basis=300, seed=args.seed), tg, trials=args.trials, seed=args.seed)
+    seconds = time.perf_counter() - t0
     teacher = run(net, tg, np.zeros((100_000, 2)), k=0, teacher=True)
     dt_rec = teacher.dt * teacher.record_every
-    numbers = {"training_seconds": seconds, "trials": args.trials}
+    numbers = {"training_seconds": seconds, "trials": args.trials, "training_errors": errors}
     numbers["teacher"] = dict(zip(("amplitude", "period"), oscillation(teacher.x[2000:, 0], dt_rec)))
     rng = np.random.default_rng(7)
     runs = {}

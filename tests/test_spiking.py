@@ -104,3 +104,25 @@ def test_bad_input():
         TargetSystem(42, 2, np.zeros(2))
     with pytest.raises(GraphbalError, match="dimension"):
         run(make_ebn(10, 3), tg, np.zeros((10, 3)))
+
+
+@pytest.mark.slow
+def test_t3_t4_van_der_pol_learned_runs_autonomously_and_survives_neuron_loss():
+    """Spec T3/T4: amplitude within 10 % and period within 30 % of the teacher; survives 25 % removal."""
+    from graphbal.dynamics.spiking_analysis import oscillation
+    from graphbal.dynamics.spiking_learn import autonomous, learn
+    from graphbal.dynamics.targets import van_der_pol
+
+    tg = van_der_pol()
+    net, errors = learn(make_ebn(50, 2, n_basis=300, seed=0), tg, trials=14, progress=False)
+    teacher = run(net, tg, np.zeros((60_000, 2)))
+    dt_rec = teacher.dt * teacher.record_every
+    amp_t, per_t = oscillation(teacher.x[1000:, 0], dt_rec)
+    assert amp_t == pytest.approx(1.0, abs=0.05) and per_t == pytest.approx(0.67, abs=0.05)  # the teacher itself
+    intact = autonomous(net, tg, seconds=6.0, seed=11)
+    amp, per = oscillation(intact.xhat[2000:, 0], dt_rec)
+    assert abs(amp / amp_t - 1) < 0.10 and abs(per / per_t - 1) < 0.30
+    dead = np.random.default_rng(7).choice(50, 12, replace=False)
+    lesioned = autonomous(net, tg, seconds=6.0, dead=dead, seed=11)
+    amp25, per25 = oscillation(lesioned.xhat[2000:, 0], dt_rec)
+    assert abs(amp25 / amp_t - 1) < 0.10 and abs(per25 / per_t - 1) < 0.30

@@ -15,11 +15,42 @@ from .robustness import (
 from .spiking import EBN, SpikingRun, linear_slow_weights, make_ebn, relative_error
 from .spiking import run as run_spiking
 from .spiking_analysis import cotransform, ei_balance, from_network, isi_cv, oscillation, to_network
+from .spiking_learn import autonomous, eta_schedule, learn
 from .targets import TargetSystem, bistable, damped_oscillator, linear, lorenz, ou_input, van_der_pol
 from .tasks import CDIBatch, cdi_batch
 
-__all__ = ["EBN", "BalanceConditionTest", "CDIBatch", "Phi", "SimulationResult", "SpikingRun", "TargetSystem",
-           "balance_condition_test", "bistable", "cdi_batch", "compare_function", "cotransform", "damped_oscillator",
-           "ei_balance", "from_network", "get_phi", "isi_cv", "linear", "linear_slow_weights", "lorenz", "make_ebn",
-           "noise_robustness", "oscillation", "ou_input", "relative_error", "robustness_cost", "run_spiking",
-           "simulate", "to_network", "van_der_pol"]
+__all__ = [
+    "EBN",
+    "BalanceConditionTest",
+    "CDIBatch",
+    "Phi",
+    "SimulationResult",
+    "SpikingRun",
+    "TargetSystem",
+    "autonomous",
+    "balance_condition_test",
+    "bistable",
+    "cdi_batch",
+    "compare_function",
+    "cotransform",
+    "damped_oscillator",
+    "ei_balance",
+    "eta_schedule",
+    "from_network",
+    "get_phi",
+    "isi_cv",
+    "learn",
+    "linear",
+    "linear_slow_weights",
+    "lorenz",
+    "make_ebn",
+    "noise_robustness",
+    "oscillation",
+    "ou_input",
+    "relative_error",
+    "robustness_cost",
+    "run_spiking",
+    "simulate",
+    "to_network",
+    "van_der_pol",
+]
