@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
 import time
 
 import numpy as np
 import scipy.sparse as sp
+from benchlib import run_case_in_subprocess, write_json
 
 
 def random_graph(n: int, seed: int = 0) -> sp.csr_array:
@@ -154,13 +152,7 @@ def main(argv=None) -> int:
     print(" | ".join(cols))
     records = []
     for case in cases(args):
-        try:
-            proc = subprocess.run([sys.executable, __file__, "--case", json.dumps(case)], capture_output=True,
-                                  text=True, timeout=args.timeout, env=dict(os.environ, PYTHONWARNINGS="ignore"))
-            rec = json.loads(proc.stdout.strip().splitlines()[-1]) if proc.returncode == 0 else {
-                **case, "error": proc.stderr.strip().splitlines()[-1:]}
-        except subprocess.TimeoutExpired:
-            rec = {**case, "error": f"timeout after {args.timeout:.0f} s"}
+        rec = run_case_in_subprocess(__file__, case, args.timeout)
         records.append(rec)
         if "error" in rec:
             print(f"{case['method']} | {case['graph']} | {case['n']} | ERROR {rec['error']}")
@@ -168,10 +160,7 @@ def main(argv=None) -> int:
             extra = f" | cost {100 * rec['cost_change']:+.1f}% above the exact minimum" if "cost_change" in rec else ""
             print(" | ".join(f"{rec[c]:.3g}" if isinstance(rec[c], float) else str(rec[c]) for c in cols) + extra,
                   flush=True)
-    if args.json:
-        with open(args.json + ".tmp", "w") as fh:
-            json.dump(records, fh, indent=1)
-        os.replace(args.json + ".tmp", args.json)
+    write_json(records, args.json)
     return 0
 
 

@@ -6,11 +6,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import time
 
 import numpy as np
+from benchlib import write_json
 
 import graphbal
 from graphbal.dynamics import simulate
@@ -44,10 +44,7 @@ def main(argv=None) -> int:
         records.append({"case": "train_cdi", "error": str(exc)})
     for r in records:
         print(" | ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in r.items()))
-    if args.json:
-        with open(args.json + ".tmp", "w") as fh:
-            json.dump(records, fh, indent=1)
-        os.replace(args.json + ".tmp", args.json)
+    write_json(records, args.json)
     return 0
 
 

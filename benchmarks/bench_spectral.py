@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from benchlib import run_case_in_subprocess, write_json
 
 
 def run_case(case: dict) -> dict:
@@ -61,22 +61,13 @@ def main(argv=None) -> int:
     for n in args.sizes:
         for task in args.tasks:
             case = {"task": task, "n": n}
-            try:
-                proc = subprocess.run([sys.executable, __file__, "--case", json.dumps(case)], capture_output=True,
-                                      text=True, timeout=args.timeout, env=dict(os.environ, PYTHONWARNINGS="ignore"))
-                rec = json.loads(proc.stdout.strip().splitlines()[-1]) if proc.returncode == 0 else {
-                    **case, "error": proc.stderr.strip().splitlines()[-1:]}
-            except subprocess.TimeoutExpired:
-                rec = {**case, "error": f"timeout after {args.timeout:.0f} s"}
+            rec = run_case_in_subprocess(__file__, case, args.timeout)
             records.append(rec)
             if "error" in rec:
                 print(f"{task} | {n} | ERROR {rec['error']}", flush=True)
             else:
                 print(f"{task} | {n} | {rec['seconds']:.3g} | {rec['peak_mem_MB']:.0f} | {rec['detail']}", flush=True)
-    if args.json:
-        with open(args.json + ".tmp", "w") as fh:
-            json.dump(records, fh, indent=1)
-        os.replace(args.json + ".tmp", args.json)
+    write_json(records, args.json)
     return 0
 
 

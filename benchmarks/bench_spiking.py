@@ -9,9 +9,9 @@ basis variant used for Van der Pol (N_b = 6 N, learning on).
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import time
+
+from benchlib import write_json
 
 from graphbal.dynamics.spiking import linear_slow_weights, make_ebn, run
 from graphbal.dynamics.targets import damped_oscillator, ou_input, van_der_pol
@@ -41,10 +41,7 @@ def main(argv=None) -> int:
     print("case | N | simulated s per wall s")
     for r in records:
         print(f"{r['case']} | {r['N']} | {r['sim_s_per_wall_s']:.3g}")
-    if args.json:
-        with open(args.json + ".tmp", "w") as fh:
-            json.dump(records, fh, indent=1)
-        os.replace(args.json + ".tmp", args.json)
+    write_json(records, args.json)
     return 0
 
 
