@@ -1,0 +1,73 @@
+"""Costs and the neural gradient against direct formulas and finite differences (S3, S5; B2-B4)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import graphbal
+from graphbal import Network
+
+
+def direct(W, U, V, alpha, p, h, io_cost):
+    """C, in, out written from the definitions, independently of graphbal."""
+    C = alpha * np.abs(W) ** p * np.exp(p * (h[:, None] - h[None, :]))
+    off = C - np.diag(np.diag(C))
+    cin, cout = off.sum(axis=1), off.sum(axis=0)
+    total = C.sum()
+    if io_cost:
+        cu = (np.abs(U) ** p).sum(axis=1) * np.exp(p * h)
+        cv = (np.abs(V) ** p).sum(axis=0) * np.exp(-p * h)
+        cin, cout, total = cin + cu, cout + cv, total + cu.sum() + cv.sum()
+    return total, cin, cout
+
+
+@pytest.mark.parametrize("p", [0.5, 1.0, 2.0, 3.0])
+@pytest.mark.parametrize("io_cost", [True, False])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_costs_match_definitions(p, io_cost, sparse):
+    rng = np.random.default_rng(int(10 * p))
+    n = 9
+    W = (rng.random((n, n)) < 0.5) * rng.normal(size=(n, n))
+    alpha = rng.random((n, n)) + 0.1
+    U, V = rng.normal(size=(n, 2)), rng.normal(size=(3, n))
+    h = rng.normal(size=n)
+    net = Network(sp.csr_array(W) if sparse else W, U=U, V=V, alpha=sp.csr_array(alpha) if sparse else alpha)
+    total, cin, cout = direct(W, U, V, alpha, p, h, io_cost)
+    assert graphbal.total_cost(net, p, h, io_cost=io_cost) == pytest.approx(total, rel=1e-12)
+    assert graphbal.log_total_cost(net, p, h, io_cost=io_cost) == pytest.approx(np.log(total), rel=1e-12)
+    inc, out = graphbal.node_costs(net, p, h, io_cost=io_cost)
+    np.testing.assert_allclose(inc, cin, rtol=1e-12)
+    np.testing.assert_allclose(out, cout, rtol=1e-12)
+    np.testing.assert_allclose(graphbal.neural_gradient(net, p, h, io_cost=io_cost), cin - cout, rtol=1e-10,
+                               atol=1e-12 * total)
+    sc = graphbal.synaptic_cost(net, p, h, io_cost=io_cost)
+    cw = sc.W.toarray() if sparse else sc.W
+    np.testing.assert_allclose(cw, alpha * (W != 0) * np.abs(W) ** p * np.exp(p * (h[:, None] - h[None, :])),
+                               rtol=1e-12)
+    g = cin - cout
+    s = cin + cout
+    imb = graphbal.imbalance(net, p, h, io_cost=io_cost)
+    assert imb.relnode == pytest.approx(np.max(np.abs(g)[s > 0] / s[s > 0]), rel=1e-9)
+    assert imb.rel1 == pytest.approx(np.abs(g).sum() / total, rel=1e-9)
+
+
+def test_gradient_is_derivative_of_cost():
+    """dC/dh_k = p g_k by central differences (S5)."""
+    rng = np.random.default_rng(4)
+    net = Network(rng.normal(size=(6, 6)), U=rng.normal(size=(6, 1)), V=rng.normal(size=(1, 6)))
+    h, p, eps = rng.normal(size=6) * 0.3, 3.0, 1e-6
+    g = graphbal.neural_gradient(net, p, h)
+    for k in range(6):
+        e = np.eye(6)[k] * eps
+        fd = (graphbal.total_cost(net, p, h + e) - graphbal.total_cost(net, p, h - e)) / (2 * eps)
+        assert fd == pytest.approx(p * g[k], rel=1e-6, abs=1e-6)
+
+
+def test_log_domain_survives_overflow():
+    net = Network(np.array([[0.0, 1e200], [1e200, 0.0]]))
+    assert np.isinf(graphbal.total_cost(net))
+    assert graphbal.log_total_cost(net) == pytest.approx(np.log(2) + 400 * np.log(10))
+    res = graphbal.balance(net)
+    assert res.converged
