@@ -139,9 +139,9 @@ def draw_network(net, *, ax=None, h=None, p: float = 2, pos=None, prog: str = "n
     if title:
         ax.set_title(title)
     if edge_values is None and cost.size:
-        ax.plot([], [], color="tab:red", label="w > 0 (excitatory)")
+        ax.plot([], [], color="tab:red", label="w > 0")
         if (w < 0).any():
-            ax.plot([], [], color="tab:blue", label="w < 0 (inhibitory)")
+            ax.plot([], [], color="tab:blue", label="w < 0")
         ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.0), fontsize=7, frameon=False,
                   title="line width ~ log cost; dot marks the postsynaptic end", title_fontsize=7)
     return ax
