@@ -97,3 +97,16 @@ def test_bad_input():
         simulate(net, np.ones((5, 2)), tau=0.0)
     with pytest.raises(GraphbalError, match="shape"):
         simulate(net, np.ones(5))
+
+
+@pytest.mark.parametrize("path", sorted((__import__("pathlib").Path(__file__).resolve().parent.parent / "datasets"
+                                          / "trained_rnn").glob("cdi_*.npz"))[:2])
+def test_trained_networks_keep_their_function_after_balancing(path):
+    d = np.load(path)
+    net = Network(d["W"].astype(float), U=d["U"].astype(float), V=d["V"].astype(float), b=d["b"].astype(float))
+    from graphbal.dynamics import cdi_batch
+
+    batch = cdi_batch(1, seed=0)
+    bal = graphbal.balance(net, io_cost=False).network
+    y = simulate(net, batch.inputs, substeps=10).outputs
+    assert compare_function(net, bal, batch.inputs, substeps=10) <= 1e-9 * max(1.0, np.abs(y).max())
