@@ -214,15 +214,15 @@ def laplacian_solve(cg: CostGraph, h: np.ndarray, rhs: np.ndarray) -> np.ndarray
     on ground-free components ``rhs`` must sum to zero there and the solution
     is the mean-zero one (``L^+ rhs``).
     """
-    from .solvers.newton import _gauge_pins, _solve_linear, edge_structure
+    from .solvers.newton import edge_structure, gauge_pins, solve_linear
 
-    fixed = _gauge_pins(cg)
+    fixed = gauge_pins(cg)
     es = edge_structure(cg, fixed)
     f = flows(cg, h)
     L = es.laplacian(f.edge, f.incoming + f.outgoing)
     scale = np.exp(f.shift)
     b = np.where(fixed, 0.0, rhs / scale)
-    x, _ = _solve_linear(L, b, 1e-12, 20_000, dense=cg.n <= 2000)
+    x, _ = solve_linear(L, b, 1e-12, 20_000, dense=cg.n <= 2000)
     ncomp, labels = cg.components()
     grounded = np.zeros(ncomp, dtype=bool)
     np.logical_or.at(grounded, labels, cg.grounded)

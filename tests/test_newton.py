@@ -59,7 +59,7 @@ def test_warm_start_recovers_hidden_scaling_exactly():
     cg = cost_graph(Network(W), 2.0)
     fixed = np.zeros(n, dtype=bool)
     fixed[0] = True  # gauge pin
-    h0 = newton._warm_start(cg, newton.edge_structure(cg, fixed), dense=True)
+    h0 = newton.warm_start_h(cg, newton.edge_structure(cg, fixed), dense=True)
     np.testing.assert_allclose(h0 - h0[0], -(s - s[0]), atol=1e-9)
     out = newton.solve(cg, None, tol=1e-10)
     assert out.extra["warm_start"] and out.converged

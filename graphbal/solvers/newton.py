@@ -22,7 +22,7 @@ from ..costgraph import CostGraph, flows
 from ..parallel import chunk_bounds, run_chunks
 from .common import SolverOutput, record
 
-__all__ = ["solve", "EdgeStructure", "edge_structure", "GroundedLaplacian"]
+__all__ = ["solve", "EdgeStructure", "edge_structure", "GroundedLaplacian", "gauge_pins", "solve_linear", "warm_start_h"]
 
 DENSE_LIMIT = 1500  # solve exactly with dense Cholesky up to this many unknowns
 WARM_RTOL = 1e-6  # PCG tolerance of the warm-start solves (B8)
@@ -133,7 +133,7 @@ class GroundedLaplacian(spla.LinearOperator):
         return np.diag(self.d) - off
 
 
-def _gauge_pins(cg: CostGraph) -> np.ndarray:
+def gauge_pins(cg: CostGraph) -> np.ndarray:
     """Neurons held fixed during Newton: one per ground-free component, and cost-free neurons."""
     ncomp, labels = cg.components()
     grounded = cg.grounded
@@ -149,7 +149,7 @@ def _gauge_pins(cg: CostGraph) -> np.ndarray:
     return fixed
 
 
-def _solve_linear(L: GroundedLaplacian, rhs: np.ndarray, rtol: float, maxiter: int,
+def solve_linear(L: GroundedLaplacian, rhs: np.ndarray, rtol: float, maxiter: int,
                   dense: bool) -> tuple[np.ndarray, int]:
     if dense:
         return sla.solve(L.toarray(), rhs, assume_a="pos"), 0
@@ -164,7 +164,7 @@ def _solve_linear(L: GroundedLaplacian, rhs: np.ndarray, rtol: float, maxiter: i
     return x, count[0]
 
 
-def _warm_start(cg: CostGraph, es: EdgeStructure, dense: bool) -> np.ndarray:
+def warm_start_h(cg: CostGraph, es: EdgeStructure, dense: bool) -> np.ndarray:
     """Log-least-squares warm start (B8)."""
     n, p = cg.n, cg.p
     has_in, has_out = np.isfinite(cg.lam_in), np.isfinite(cg.lam_out)
@@ -176,8 +176,8 @@ def _warm_start(cg: CostGraph, es: EdgeStructure, dense: bool) -> np.ndarray:
     free = ~es.fixed
     rhs_a = np.where(free, -(Lam_in - Lam_out) / p, 0.0)
     rhs_b = np.where(free, (d_in - d_out) / p, 0.0)
-    a, _ = _solve_linear(L0, rhs_a, WARM_RTOL, 2000, dense)
-    b, _ = _solve_linear(L0, rhs_b, WARM_RTOL, 2000, dense)
+    a, _ = solve_linear(L0, rhs_a, WARM_RTOL, 2000, dense)
+    b, _ = solve_linear(L0, rhs_b, WARM_RTOL, 2000, dense)
     r = np.concatenate([cg.logc + p * (a[cg.post] - a[cg.pre]), cg.lam_in[has_in] + p * a[has_in],
                         cg.lam_out[has_out] - p * a[has_out]])
     q = np.concatenate([p * (b[cg.post] - b[cg.pre]) - 1.0, p * b[has_in] - 1.0, -p * b[has_out] - 1.0])
@@ -217,7 +217,7 @@ def solve(cg: CostGraph, h0: np.ndarray | None = None, *, tol: float = 1e-10, ma
     """
     maxiter = 100 if maxiter is None else int(maxiter)
     n, p = cg.n, cg.p
-    fixed = _gauge_pins(cg)
+    fixed = gauge_pins(cg)
     es = edge_structure(cg, fixed)
     n_free = int((~fixed).sum())
     dense = preconditioner == "direct" or (preconditioner == "auto" and n_free <= DENSE_LIMIT)
@@ -225,7 +225,7 @@ def solve(cg: CostGraph, h0: np.ndarray | None = None, *, tol: float = 1e-10, ma
     f = flows(cg, h)
     used_warm = False
     if h0 is None and warm_start and cg.m + n_free > 0 and n_free > 0:
-        hw = _warm_start(cg, es, dense)
+        hw = warm_start_h(cg, es, dense)
         hw[fixed] = 0.0
         fw = flows(cg, hw)
         if np.isfinite(fw.log_total) and fw.log_total < f.log_total:
@@ -241,7 +241,7 @@ def solve(cg: CostGraph, h0: np.ndarray | None = None, *, tol: float = 1e-10, ma
         rhs = np.where(fixed, 0.0, -g / p)
         # forcing term (spec section 4), never tighter than needed to reach tol in this step
         eta = min(0.5, max(0.1 * np.sqrt(max(f.rel1, 0.0)), 0.5 * tol / max(f.relnode, tol)))
-        step, ncg = _solve_linear(L, rhs, eta, cg_maxiter, dense)
+        step, ncg = solve_linear(L, rhs, eta, cg_maxiter, dense)
         cg_counts.append(ncg)
         slope = p * float(g @ step)  # scaled directional derivative of C
         t, accepted = 1.0, False
