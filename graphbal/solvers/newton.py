@@ -22,7 +22,8 @@ from ..costgraph import CostGraph, flows
 from ..parallel import chunk_bounds, run_chunks
 from .common import SolverOutput, record
 
-__all__ = ["solve", "EdgeStructure", "edge_structure", "GroundedLaplacian", "gauge_pins", "solve_linear", "warm_start_h"]
+__all__ = ["solve", "EdgeStructure", "edge_structure", "GroundedLaplacian", "gauge_pins", "solve_linear",
+           "warm_start_h"]
 
 DENSE_LIMIT = 1500  # solve exactly with dense Cholesky up to this many unknowns
 WARM_RTOL = 1e-6  # PCG tolerance of the warm-start solves (B8)
