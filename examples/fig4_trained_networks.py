@@ -89,7 +89,8 @@ def main(argv=None) -> int:
                                   substeps=10)
             r1 = noise_robustness(bal, evalb.inputs, evalb.targets, NOISE, trials=args.trials, seed=seed, dt=0.1,
                                   substeps=10)
-            entry.update(silent_neurons=silent, cost_before=res.cost_before, cost_after=res.cost_after, relnode=res.relnode,
+            entry.update(silent_neurons=silent, cost_before=res.cost_before, cost_after=res.cost_after,
+                         relnode=res.relnode,
                          loss_original_trial=r0["trial_mse"].tolist(), loss_balanced_trial=r1["trial_mse"].tolist(),
                          ratio_trial=(r1["trial_mse"] / r0["trial_mse"]).tolist(),
                          ratio_mean=(r1["mean_mse"] / r0["mean_mse"]).tolist())
