@@ -27,6 +27,7 @@ __all__ = ["solve", "EdgeStructure", "edge_structure", "GroundedLaplacian", "gau
 
 DENSE_LIMIT = 1500  # solve exactly with dense Cholesky up to this many unknowns
 WARM_RTOL = 1e-6  # PCG tolerance of the warm-start solves (B8)
+FORCING = 0.1  # forcing term eta_k = FORCING * sqrt(rel1) (spec section 4)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -241,7 +242,7 @@ def solve(cg: CostGraph, h0: np.ndarray | None = None, *, tol: float = 1e-10, ma
         L = es.laplacian(f.edge, f.incoming + f.outgoing)
         rhs = np.where(fixed, 0.0, -g / p)
         # forcing term (spec section 4), never tighter than needed to reach tol in this step
-        eta = min(0.5, max(0.1 * np.sqrt(max(f.rel1, 0.0)), 0.5 * tol / max(f.relnode, tol)))
+        eta = min(0.5, max(FORCING * np.sqrt(max(f.rel1, 0.0)), 0.5 * tol / max(f.relnode, tol)))
         step, ncg = solve_linear(L, rhs, eta, cg_maxiter, dense)
         cg_counts.append(ncg)
         slope = p * float(g @ step)  # scaled directional derivative of C
