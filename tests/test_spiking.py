@@ -126,3 +126,15 @@ def test_t3_t4_van_der_pol_learned_runs_autonomously_and_survives_neuron_loss():
     lesioned = autonomous(net, tg, seconds=6.0, dead=dead, seed=11)
     amp25, per25 = oscillation(lesioned.xhat[2000:, 0], dt_rec)
     assert abs(amp25 / amp_t - 1) < 0.10 and abs(per25 / per_t - 1) < 0.30
+
+
+def test_sequential_spiking_resolves_all_suprathreshold_voltages(t1):
+    tg, net, c, _ = t1
+    res = run(net, tg, c[:20_000], spikes="sequential")
+    assert relative_error(res.x, res.xhat) < 1e-2
+    assert np.bincount(res.spike_step).max() >= 1
+    for steps in (7_000, 13_001, 20_000):  # V <= T after resolution, checked at several cut points
+        V = run(net, tg, c[:steps], spikes="sequential").final_state[0]
+        assert np.all(V <= net.thresholds * (1 + 1e-12))
+    with pytest.raises(GraphbalError, match="spikes must be"):
+        run(net, tg, c[:10], spikes="all")

@@ -131,7 +131,8 @@ def relative_error(x: np.ndarray, xhat: np.ndarray) -> float:
 
 def run(ebn: EBN, target: TargetSystem, inputs, *, dt: float = 1e-4, k: float = 0.0, eta: float = 0.0,
         sigma_V: float = 0.0, dead=None, x0=None, seed: int = 0, record_every: int = 10, progress: bool = False,
-        record_currents: bool = False, teacher: bool = True, state: tuple | None = None) -> SpikingRun:
+        record_currents: bool = False, teacher: bool = True, state: tuple | None = None,
+        spikes: str = "one") -> SpikingRun:
     """Simulate ``ebn`` alongside ``target`` driven by ``inputs`` (steps x J), optionally learning (E8, E11).
 
     Parameters
@@ -150,6 +151,10 @@ def run(ebn: EBN, target: TargetSystem, inputs, *, dt: float = 1e-4, k: float = 
         Integrate the teacher alongside (needed for k > 0, learning and errors).
     state : (V, r, x), optional
         Continue from a previous run's ``final_state`` (default: V = r = 0, x = x0).
+    spikes : {"one", "sequential"}
+        At most one spike per step (default, E13), or fire the winner, apply
+        its fast column, recompute and repeat until no neuron is above
+        threshold (capped at 4N spikes per step, with a warning).
 
     Warns
     -----
@@ -167,6 +172,8 @@ def run(ebn: EBN, target: TargetSystem, inputs, *, dt: float = 1e-4, k: float = 
         raise GraphbalError("inputs contain NaN or infinite values")
     if dt <= 0:
         raise GraphbalError(f"dt must be > 0, got {dt}")
+    if spikes not in ("one", "sequential"):
+        raise GraphbalError(f"spikes must be 'one' or 'sequential', got {spikes!r}")
     if dt > 1e-4 * (1 + 1e-9):
         warnings.warn(f"dt = {dt:g} s is above 0.1 ms: the one-spike-per-step greedy rule loosens (E13)",
                       UserWarning, stacklevel=2)
@@ -193,6 +200,8 @@ def run(ebn: EBN, target: TargetSystem, inputs, *, dt: float = 1e-4, k: float = 
     spk_n, spk_t = [], []
     chunk = 10_000
     sq = np.sqrt(dt)
+    cap = 1 if spikes == "one" else 4 * N
+    capped = spikes == "one"  # the one-spike rule never warns
     for start in tqdm(range(0, steps, chunk), disable=not progress, desc="EBN", unit="chunk"):
         xi = noise_rng.standard_normal((min(chunk, steps - start), N)) * (sig * sq) if sig.any() else None
         for n in range(start, min(start + chunk, steps)):
@@ -208,10 +217,12 @@ def run(ebn: EBN, target: TargetSystem, inputs, *, dt: float = 1e-4, k: float = 
             if xi is not None:
                 V += xi[n - start]
             V[~live] = 0.0
-            margin = (V - T) / T
-            margin[~live] = -np.inf
-            i = int(np.argmax(margin))
-            if margin[i] > 0:
+            for _ in range(cap):
+                margin = (V - T) / T
+                margin[~live] = -np.inf
+                i = int(np.argmax(margin))
+                if margin[i] <= 0:
+                    break
                 V += fast[:, i] * s[i]
                 r[i] += s[i]
                 spk_n.append(i)
@@ -220,6 +231,11 @@ def run(ebn: EBN, target: TargetSystem, inputs, *, dt: float = 1e-4, k: float = 
                     kick = offdiag_fast[:, i] * (s[i] / dt)
                     accE += np.clip(kick, 0, None)
                     accI += np.clip(kick, None, 0)
+            else:
+                if spikes == "sequential" and not capped:
+                    warnings.warn(f"sequential spiking hit the cap of {cap} spikes in one step (step {n})",
+                                  UserWarning, stacklevel=2)
+                    capped = True
             if cur is not None:
                 accE += np.clip(ff, 0, None) + np.clip(sl, 0, None)
                 accI += np.clip(ff, None, 0) + np.clip(sl, None, 0)
