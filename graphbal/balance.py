@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .costgraph import CostGraph, center_gauge, check_h, check_p, cost_graph, flows
+from .costgraph import CostGraph, center_gauge, check_h, check_p, cost_graph, flows, log_total_at_zero
 from .errors import ConvergenceWarning, GraphbalError, InfeasibleError
 from .feasibility import FeasibilityReport, report_from_costgraph
 from .transform import transform
@@ -197,9 +197,8 @@ def balance(net, p: float = 2, *, method: str = "newton", tol: float = 1e-10, ma
     solver = importlib.import_module(f"graphbal.solvers.{method}")
     out = solver.solve(solve_cg, h_start, tol=tol, maxiter=maxiter if maxiter is not None else _DEFAULT_MAXITER[method],
                        callback=callback, **options)
-    h = center_gauge(solve_cg, out.h)
-    f0 = flows(cg, np.zeros(net.n))
-    f1 = flows(solve_cg, h)
+    h = center_gauge(solve_cg, out.h)  # shifts h by constants on ground-free components: no cost changes
+    f1 = out.flows if out.flows is not None else flows(solve_cg, h)
     if not out.converged:
         warnings.warn(f"balance(method={method!r}) stopped after {out.iterations} iteration(s) with relnode "
                       f"{f1.relnode:.3e} > tol {tol:.1e}", ConvergenceWarning, stacklevel=2)
@@ -207,7 +206,7 @@ def balance(net, p: float = 2, *, method: str = "newton", tol: float = 1e-10, ma
     if limit:
         balanced = _zero_transient(balanced, cg, report, io_cost)
     with np.errstate(over="ignore"):
-        before = float(np.exp(f0.shift) * f0.total)
+        before = float(np.exp(log_total_at_zero(cg)))
         after = float(np.exp(f1.shift) * f1.total)
     return BalanceResult(h=h, network=balanced, cost_before=before, cost_after=after, converged=out.converged,
                          history=out.history, method=method, p=p, io_cost=io_cost, relnode=f1.relnode, rel1=f1.rel1,

@@ -17,9 +17,10 @@ from scipy.sparse import csgraph
 from scipy.special import logsumexp
 
 from .errors import GraphbalError
-from .parallel import chunk_bounds, run_chunks
+from .parallel import MIN_PARALLEL, chunk_bounds, run_chunks
 
-__all__ = ["CostGraph", "cost_graph", "check_p", "check_h", "Flows", "flows", "center_gauge"]
+__all__ = ["CostGraph", "cost_graph", "check_p", "check_h", "Flows", "flows", "edge_difference", "log_total_at_zero",
+           "center_gauge"]
 
 
 def check_p(p: float) -> float:
@@ -105,10 +106,31 @@ class CostGraph:
         object.__setattr__(self, "_components", (int(ncomp), np.asarray(labels)))
 
     def csr_indptr(self) -> np.ndarray:
-        """Row pointer of the edges in CSR order (rows = post)."""
-        indptr = np.zeros(self.n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(self.post, minlength=self.n), out=indptr[1:])
-        return indptr
+        """Row pointer of the edges in CSR order (rows = post; cached)."""
+        cached = self.__dict__.get("_indptr")
+        if cached is None:
+            cached = np.zeros(self.n + 1, dtype=np.int64)
+            np.cumsum(np.bincount(self.post, minlength=self.n), out=cached[1:])
+            object.__setattr__(self, "_indptr", cached)
+        return cached
+
+    def pre_intp(self) -> np.ndarray:
+        """``pre`` as native index integers (cached): numpy gathers with them without converting each time."""
+        cached = self.__dict__.get("_pre_intp")
+        if cached is None:
+            cached = self.pre.astype(np.intp)
+            object.__setattr__(self, "_pre_intp", cached)
+        return cached
+
+    def row_chunks(self) -> list[tuple[int, int, int, int]]:
+        """``(row_a, row_b, edge_a, edge_b)`` chunks of about equal edge counts for threaded kernels (cached)."""
+        cached = self.__dict__.get("_row_chunks")
+        if cached is None:
+            indptr = self.csr_indptr()
+            bounds = chunk_bounds(self.n, indptr[1:]) if self.m >= MIN_PARALLEL else [(0, self.n)]
+            cached = [(a, b, int(indptr[a]), int(indptr[b])) for a, b in bounds]
+            object.__setattr__(self, "_row_chunks", cached)
+        return cached
 
     def components(self) -> tuple[int, np.ndarray]:
         """Weakly connected components of the free-free graph (ground excluded; cached)."""
@@ -184,38 +206,65 @@ class Flows:
 
 
 def flows(cg: CostGraph, h: np.ndarray) -> Flows:
-    """Evaluate costs of every synapse at ``h`` in O(m), overflow-free (spec section 3)."""
-    p = cg.p
-    s = np.empty(cg.m)
-    bounds = chunk_bounds(cg.m)
+    """Evaluate costs of every synapse at ``h`` in O(m), overflow-free (spec section 3).
 
-    def log_costs(a, b):
-        seg = s[a:b]
-        np.subtract(h[cg.post[a:b]], h[cg.pre[a:b]], out=seg)
-        seg *= p
-        seg += cg.logc[a:b]
+    Threaded over row chunks: ``h_post`` is a repeat (edges are in CSR order),
+    ``h_pre`` one gather, incoming costs segment sums, outgoing costs a
+    per-chunk ``bincount``.
+    """
+    p, n = cg.p, cg.n
+    ph = p * np.asarray(h, dtype=np.float64)
+    s = np.empty(cg.m)
+    indptr, pre, chunks = cg.csr_indptr(), cg.pre_intp(), cg.row_chunks()
+    counts = np.diff(indptr)
+
+    def log_costs(c, _):
+        ra, rb, ea, eb = chunks[c]
+        seg = s[ea:eb]
+        np.take(ph, pre[ea:eb], out=seg)
+        np.subtract(np.repeat(ph[ra:rb], counts[ra:rb]), seg, out=seg)
+        seg += cg.logc[ea:eb]
         return seg.max(initial=-np.inf)
 
-    s_max = max(run_chunks(log_costs, bounds), default=-np.inf)
-    s_in = cg.lam_in + p * h
-    s_out = cg.lam_out - p * h
+    jobs = [(c, c + 1) for c in range(len(chunks))]
+    s_max = max(run_chunks(log_costs, jobs), default=-np.inf)
+    s_in = cg.lam_in + ph
+    s_out = cg.lam_out - ph
     shift = max(s_max, s_in.max(initial=-np.inf), s_out.max(initial=-np.inf), cg.log_self)
     if not np.isfinite(shift):
         shift = 0.0
+    w_in = np.exp(s_in - shift)
+    incoming = w_in.copy()
 
-    def exponentiate(a, b):
-        seg = s[a:b]
+    def exponentiate(c, _):
+        ra, rb, ea, eb = chunks[c]
+        seg = s[ea:eb]
         seg -= shift
         np.exp(seg, out=seg)
+        rows = counts[ra:rb] > 0
+        if eb > ea:
+            incoming[ra:rb][rows] += np.add.reduceat(seg, indptr[ra:rb][rows] - ea)
+        return np.bincount(pre[ea:eb], weights=seg, minlength=n), float(seg.sum())
 
-    run_chunks(exponentiate, bounds)
+    parts = run_chunks(exponentiate, jobs)
     w = s
-    w_in = np.exp(s_in - shift)
     w_out = np.exp(s_out - shift)
-    incoming = np.bincount(cg.post, weights=w, minlength=cg.n) + w_in
-    outgoing = np.bincount(cg.pre, weights=w, minlength=cg.n) + w_out
-    total = w.sum() + w_in.sum() + w_out.sum() + np.exp(cg.log_self - shift)
+    outgoing = w_out + sum(part for part, _ in parts)
+    total = sum(t for _, t in parts) + w_in.sum() + w_out.sum() + np.exp(cg.log_self - shift)
     return Flows(shift=float(shift), incoming=incoming, outgoing=outgoing, edge=w, total=float(total))
+
+
+def edge_difference(cg: CostGraph, x: np.ndarray) -> np.ndarray:
+    """``x[post] - x[pre]`` for every free-free edge (CSR order), without int32 fancy-index conversions."""
+    out = np.take(x, cg.pre_intp())
+    np.subtract(np.repeat(x, np.diff(cg.csr_indptr())), out, out=out)
+    return out
+
+
+def log_total_at_zero(cg: CostGraph) -> float:
+    """``log C(0)`` (B2) without evaluating the flows: a log-sum-exp of all log-costs."""
+    parts = [cg.logc, cg.lam_in[np.isfinite(cg.lam_in)], cg.lam_out[np.isfinite(cg.lam_out)], [cg.log_self]]
+    return float(logsumexp(np.concatenate([np.asarray(a, dtype=np.float64) for a in parts])))
 
 
 def center_gauge(cg: CostGraph, h: np.ndarray) -> np.ndarray:

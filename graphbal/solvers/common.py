@@ -28,6 +28,8 @@ class SolverOutput:
         Newton steps, Osborne sweeps, local-rule steps or flow RHS evaluations.
     extra : dict
         Solver-specific data, e.g. the flow's ``t``, ``h_t``, ``C_t``.
+    flows : Flows, optional
+        The costs evaluated at ``h``, when the solver has them (saves a pass).
     """
 
     h: np.ndarray
@@ -35,6 +37,7 @@ class SolverOutput:
     history: tuple
     iterations: int
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)
+    flows: Flows | None = None
 
 
 def record(f: Flows, **more: Any) -> dict:

@@ -81,4 +81,5 @@ def solve(cg: CostGraph, h0: np.ndarray, *, tol: float = 1e-10, maxiter: int | N
             history.append(rec)
             if callback is not None:
                 callback(step, h, rec)
-    return SolverOutput(h=h, converged=bool(converged), history=tuple(history), iterations=step)
+    return SolverOutput(h=h, converged=bool(converged), history=tuple(history), iterations=step,
+                        flows=f)

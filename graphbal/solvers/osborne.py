@@ -169,5 +169,5 @@ def solve(cg: CostGraph, h0: np.ndarray, *, tol: float = 1e-10, maxiter: int | N
         if callback is not None:
             callback(sweep, h, rec)
         converged = f.relnode <= tol
-    return SolverOutput(h=h, converged=bool(converged), history=tuple(history), iterations=sweep,
+    return SolverOutput(h=h, converged=bool(converged), history=tuple(history), iterations=sweep, flows=f,
                         extra={"n_colours": len(classes)})
