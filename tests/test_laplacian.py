@@ -1,0 +1,143 @@
+"""Matrix-free grounded Laplacian and its mixed-precision solve (B5, balancing_algorithms.md section 3)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import graphbal
+from graphbal import Network
+from graphbal.costgraph import cost_graph, flows
+from graphbal.solvers import laplacian
+
+
+def _random_net(n, seed, spread=1.0, io=True):
+    rng = np.random.default_rng(seed)
+    perm = rng.permutation(n)
+    rows = np.concatenate([np.roll(perm, -1), rng.integers(0, n, 5 * n)])
+    cols = np.concatenate([perm, rng.integers(0, n, 5 * n)])
+    keep = rows != cols
+    W = sp.csr_array((np.exp(rng.normal(0, spread, keep.sum())), (rows[keep], cols[keep])), shape=(n, n))
+    U = V = None
+    if io:
+        U = np.zeros((n, 1))
+        U[:40, 0] = 1.0
+        V = np.zeros((1, n))
+        V[0, 40:80] = 1.0
+    return Network(W, U=U, V=V)
+
+
+def _dense_reference(cg, w, diag, fixed):
+    """L = diag - (A + A^T) with identity rows/columns on fixed neurons, built from the edge lists directly."""
+    n = cg.n
+    L = np.zeros((n, n))
+    np.add.at(L, (cg.post, cg.pre), -w)
+    np.add.at(L, (cg.pre, cg.post), -w)
+    L[np.arange(n), np.arange(n)] = diag
+    L[fixed, :] = 0.0
+    L[:, fixed] = 0.0
+    L[fixed, fixed] = 1.0
+    return L
+
+
+@pytest.fixture(scope="module")
+def system():
+    net = _random_net(2500, 0)
+    cg = cost_graph(net, 2.0)
+    h = np.random.default_rng(1).normal(0, 0.3, cg.n)
+    f = flows(cg, h)
+    fixed = np.zeros(cg.n, dtype=bool)
+    es = laplacian.edge_structure(cg, fixed)
+    L = es.laplacian(f.edge, f.incoming + f.outgoing)
+    return cg, f, fixed, es, L
+
+
+def test_matvec_matches_dense_reference(system):
+    cg, f, fixed, es, L = system
+    dense = _dense_reference(cg, f.edge, f.incoming + f.outgoing, fixed)
+    x = np.random.default_rng(2).normal(size=cg.n)
+    np.testing.assert_allclose(L.matvec(x), dense @ x, rtol=1e-12, atol=1e-12 * np.abs(dense).max())
+    np.testing.assert_allclose(L.toarray(), dense, rtol=1e-12, atol=0)
+
+
+def test_fixed_neurons_act_as_identity():
+    net = _random_net(300, 3)
+    cg = cost_graph(net, 2.0)
+    f = flows(cg, np.zeros(cg.n))
+    fixed = np.zeros(cg.n, dtype=bool)
+    fixed[[0, 7, 42]] = True
+    L = laplacian.edge_structure(cg, fixed).laplacian(f.edge, f.incoming + f.outgoing)
+    dense = _dense_reference(cg, f.edge, f.incoming + f.outgoing, fixed)
+    x = np.random.default_rng(4).normal(size=cg.n)
+    np.testing.assert_allclose(L.matvec(x), dense @ x, rtol=1e-12, atol=1e-12 * np.abs(dense).max())
+
+
+def test_float32_operator_is_the_jacobi_scaled_laplacian(system):
+    cg, f, fixed, es, L = system
+    S = L.scaled32()
+    dense = _dense_reference(cg, f.edge, f.incoming + f.outgoing, fixed)
+    s = 1.0 / np.sqrt(np.diag(dense))
+    scaled = s[:, None] * dense * s[None, :]
+    assert np.all(np.abs(scaled[~np.eye(cg.n, dtype=bool)]) <= 1.0 + 1e-12)  # couplings in [0, 1]
+    y = np.random.default_rng(5).normal(size=cg.n)
+    err = np.linalg.norm(S.matvec(y) - scaled @ y) / np.linalg.norm(y)
+    assert err < 1e-5  # float32 products, unit diagonal exact
+
+
+@pytest.mark.parametrize("rtol", [1e-3, 1e-8, 1e-12])
+def test_mixed_precision_solve_reaches_the_requested_float64_residual(system, rtol):
+    cg, f, fixed, es, L = system
+    dense = _dense_reference(cg, f.edge, f.incoming + f.outgoing, fixed)
+    rhs = np.random.default_rng(6).normal(size=cg.n) * np.sqrt(np.diag(dense))  # a grounded system: SPD
+    x, its = laplacian.solve_linear(L, rhs, rtol, 5000)
+    s = 1.0 / np.sqrt(np.diag(dense))
+    rel = np.linalg.norm(s * (rhs - dense @ x)) / np.linalg.norm(s * rhs)  # residual in float64, dense
+    assert its > 0
+    assert rel <= rtol * 1.001  # float32 passes are trusted only down to F32_RTOL; below it float64 checks
+    if rtol <= 1e-8:
+        np.testing.assert_allclose(x, np.linalg.solve(dense, rhs), rtol=1e-5, atol=1e-9 * np.abs(x).max())
+
+
+def test_refinement_fallback_to_float64_still_meets_tolerance(system, monkeypatch):
+    cg, f, fixed, es, L = system
+    monkeypatch.setattr(laplacian, "MAX_REFINE", 0)  # skip refinement: only the float64 finish remains
+    rhs = np.random.default_rng(7).normal(size=cg.n)
+    x, _ = laplacian.solve_linear(L, rhs, 1e-11, 5000)
+    dense = _dense_reference(cg, f.edge, f.incoming + f.outgoing, fixed)
+    s = 1.0 / np.sqrt(np.diag(dense))
+    assert np.linalg.norm(s * (rhs - dense @ x)) <= 1.0001e-11 * np.linalg.norm(s * rhs)
+
+
+def test_wide_cost_range_has_no_float32_trouble():
+    """Costs spanning ~1e+-40: the scaled float32 couplings stay accurate, and balancing stays exact."""
+    rng = np.random.default_rng(8)
+    net = _random_net(1800, 8)
+    s = rng.normal(0, 5, net.n)  # hidden diagonal scaling: W -> D W D^-1
+    W = sp.csr_array(net.W)
+    W.data = W.data * np.exp(s[np.repeat(np.arange(net.n), np.diff(W.indptr))] - s[W.indices])
+    wide = Network(W, U=net.U * np.exp(s)[:, None], V=net.V * np.exp(-s)[None, :])
+    cg = cost_graph(wide, 2.0)
+    f = flows(cg, np.zeros(cg.n))
+    assert np.ptp(np.log10(f.edge[f.edge > 0])) > 40
+    fixed = np.zeros(cg.n, dtype=bool)
+    L = laplacian.edge_structure(cg, fixed).laplacian(f.edge, f.incoming + f.outgoing)
+    dense = _dense_reference(cg, f.edge, f.incoming + f.outgoing, fixed)
+    sc = 1.0 / np.sqrt(np.diag(dense))
+    y = rng.normal(size=cg.n)
+    err = np.linalg.norm(L.scaled32().matvec(y) - (sc[:, None] * dense * sc[None, :]) @ y) / np.linalg.norm(y)
+    assert err < 1e-5
+    iterative = graphbal.balance(wide, p=2, tol=1e-11)
+    direct = graphbal.balance(wide, p=2, tol=1e-11, preconditioner="direct")
+    assert not iterative.trajectory["dense"] and direct.trajectory["dense"]
+    assert iterative.converged and iterative.relnode <= 1e-11
+    np.testing.assert_allclose(iterative.h, direct.h, atol=1e-8)
+
+
+def test_zero_rhs_gives_zero():
+    net = _random_net(200, 10)
+    cg = cost_graph(net, 2.0)
+    f = flows(cg, np.zeros(cg.n))
+    L = laplacian.edge_structure(cg, np.zeros(cg.n, dtype=bool)).laplacian(f.edge, f.incoming + f.outgoing)
+    x, its = laplacian.solve_linear(L, np.zeros(cg.n), 1e-10, 100)
+    assert its == 0 and not x.any()
