@@ -63,14 +63,25 @@ def _log_alpha(alpha, rows, cols) -> np.ndarray | float:
 
 
 def _io_logcost(M: np.ndarray | None, alpha: np.ndarray | None, p: float, axis: int, n: int) -> np.ndarray:
+    """Per-neuron log of the summed io costs (all channels of a neuron merge into one ground edge, B1)."""
+    out = np.full(n, -np.inf)
     if M is None or M.size == 0:
-        return np.full(n, -np.inf)
-    logc = _log_abs_pow(M, p)
+        return out
+    A = M if axis == 1 else M.T  # neurons along rows
+    rows, cols = np.nonzero(A)  # row-major: rows sorted
+    logc = _log_abs_pow(A[rows, cols], p)
     if alpha is not None:
         with np.errstate(divide="ignore"):
-            logc = logc + np.log(alpha)
-    with np.errstate(divide="ignore"):
-        return logsumexp(logc, axis=axis)
+            logc = logc + np.log((alpha if axis == 1 else alpha.T)[rows, cols])
+    keep = np.isfinite(logc)
+    rows, logc = rows[keep], logc[keep]
+    if rows.size == 0:
+        return out
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    top = np.maximum.reduceat(logc, starts)
+    sums = np.add.reduceat(np.exp(logc - np.repeat(top, np.diff(np.r_[starts, rows.size]))), starts)
+    out[rows[starts]] = top + np.log(sums)
+    return out
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

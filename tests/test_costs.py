@@ -71,3 +71,25 @@ def test_log_domain_survives_overflow():
     assert graphbal.log_total_cost(net) == pytest.approx(np.log(2) + 400 * np.log(10))
     res = graphbal.balance(net)
     assert res.converged
+
+
+@pytest.mark.parametrize("p", [1.0, 2.0])
+def test_io_costs_with_alpha_zeros_and_several_channels(p):
+    """Each neuron's io channels merge into one ground edge: sum_l alpha_il |U_il|^p (zeros and alpha = 0 drop)."""
+    rng = np.random.default_rng(3)
+    n = 6
+    W = rng.normal(size=(n, n))
+    U = rng.normal(size=(n, 3)) * (rng.random((n, 3)) < 0.6)
+    U[2] = 0.0  # a neuron without input
+    V = rng.normal(size=(2, n)) * (rng.random((2, n)) < 0.6)
+    aU, aV = rng.random((n, 3)), rng.random((2, n))
+    aU[0, :] = 0.0  # free inputs: no cost
+    net = Network(W, U=U, V=V, alpha_U=aU, alpha_V=aV)
+    h = rng.normal(size=n)
+    cu = (aU * np.abs(U) ** p).sum(axis=1) * np.exp(p * h)
+    cv = (aV * np.abs(V) ** p).sum(axis=0) * np.exp(-p * h)
+    C = np.abs(W) ** p * np.exp(p * (h[:, None] - h[None, :]))
+    assert np.isclose(graphbal.total_cost(net, p=p, h=h), C.sum() + cu.sum() + cv.sum(), rtol=1e-12)
+    inc, out = graphbal.node_costs(net, p=p, h=h)
+    np.testing.assert_allclose(inc, C.sum(axis=1) - np.diag(C) + cu, rtol=1e-12)
+    np.testing.assert_allclose(out, C.sum(axis=0) - np.diag(C) + cv, rtol=1e-12)

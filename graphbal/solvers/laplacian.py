@@ -34,7 +34,8 @@ __all__ = ["EdgeStructure", "edge_structure", "GroundedLaplacian", "solve_linear
 F32_RTOL = 1e-4  # a float32 CG pass is trusted to this relative residual; tighter requests are refined in float64
 TINY = 1e-15  # scaled couplings below this are dropped from the float32 operator (relative to its unit diagonal)
 FLUSH = 1e-20  # float32 operands below this fraction of the largest are flushed to zero before a product
-MAX_REFINE = 12  # refinement rounds before falling back to plain float64 CG
+MAX_REFINE = 12
+MIXED = True  # refinement rounds before falling back to plain float64 CG
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -202,6 +203,11 @@ def solve_linear(L: GroundedLaplacian, rhs: np.ndarray, rtol: float, maxiter: in
     """
     if dense:
         return sla.solve(L.toarray(), rhs, assume_a="pos"), 0
+    if not MIXED:
+        s = np.where(L.es.fixed, 1.0, 1.0 / np.sqrt(L.diagonal()))
+        exact = spla.LinearOperator(L.shape, matvec=lambda v: s * L.matvec(s * np.ravel(v)), dtype=np.float64)
+        y, its = _cg(exact, s * rhs, rtol, maxiter)
+        return s * y, its
     S = L.scaled32()
     s = S.s + L.es.fixed  # scaling with 1 on fixed neurons (identity rows)
     b = s * rhs
