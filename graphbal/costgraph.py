@@ -17,7 +17,7 @@ from scipy.sparse import csgraph
 from scipy.special import logsumexp
 
 from .errors import GraphbalError
-from .parallel import MIN_PARALLEL, chunk_bounds, run_chunks
+from .parallel import MIN_PARALLEL, chunk_bounds, run_each
 
 __all__ = ["CostGraph", "cost_graph", "check_p", "check_h", "Flows", "flows", "edge_difference", "log_total_at_zero",
            "center_gauge"]
@@ -229,7 +229,7 @@ def flows(cg: CostGraph, h: np.ndarray) -> Flows:
     indptr, pre, chunks = cg.csr_indptr(), cg.pre_intp(), cg.row_chunks()
     counts = np.diff(indptr)
 
-    def log_costs(c, _):
+    def log_costs(c):
         ra, rb, ea, eb = chunks[c]
         seg = s[ea:eb]
         np.take(ph, pre[ea:eb], out=seg)
@@ -237,8 +237,7 @@ def flows(cg: CostGraph, h: np.ndarray) -> Flows:
         seg += cg.logc[ea:eb]
         return seg.max(initial=-np.inf)
 
-    jobs = [(c, c + 1) for c in range(len(chunks))]
-    s_max = max(run_chunks(log_costs, jobs), default=-np.inf)
+    s_max = max(run_each(log_costs, len(chunks)), default=-np.inf)
     s_in = cg.lam_in + ph
     s_out = cg.lam_out - ph
     shift = max(s_max, s_in.max(initial=-np.inf), s_out.max(initial=-np.inf), cg.log_self)
@@ -247,7 +246,7 @@ def flows(cg: CostGraph, h: np.ndarray) -> Flows:
     w_in = np.exp(s_in - shift)
     incoming = w_in.copy()
 
-    def exponentiate(c, _):
+    def exponentiate(c):
         ra, rb, ea, eb = chunks[c]
         seg = s[ea:eb]
         seg -= shift
@@ -257,7 +256,7 @@ def flows(cg: CostGraph, h: np.ndarray) -> Flows:
             incoming[ra:rb][rows] += np.add.reduceat(seg, indptr[ra:rb][rows] - ea)
         return np.bincount(pre[ea:eb], weights=seg, minlength=n), float(seg.sum())
 
-    parts = run_chunks(exponentiate, jobs)
+    parts = run_each(exponentiate, len(chunks))
     w = s
     w_out = np.exp(s_out - shift)
     outgoing = w_out + sum(part for part, _ in parts)
@@ -274,8 +273,8 @@ def edge_difference(cg: CostGraph, x: np.ndarray) -> np.ndarray:
 
 def log_total_at_zero(cg: CostGraph) -> float:
     """``log C(0)`` (B2) without evaluating the flows: a log-sum-exp of all log-costs."""
-    parts = [cg.logc, cg.lam_in[np.isfinite(cg.lam_in)], cg.lam_out[np.isfinite(cg.lam_out)], [cg.log_self]]
-    return float(logsumexp(np.concatenate([np.asarray(a, dtype=np.float64) for a in parts])))
+    finite_in, finite_out = cg.lam_in[np.isfinite(cg.lam_in)], cg.lam_out[np.isfinite(cg.lam_out)]
+    return float(logsumexp(np.concatenate([cg.logc, finite_in, finite_out, [cg.log_self]])))
 
 
 def center_gauge(cg: CostGraph, h: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-__all__ = ["THREADS", "MIN_PARALLEL", "chunk_bounds", "run_chunks"]
+__all__ = ["THREADS", "MIN_PARALLEL", "chunk_bounds", "run_chunks", "run_each"]
 
 THREADS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)))
 MIN_PARALLEL = 200_000  # below this many elements threads do not pay
@@ -37,3 +37,8 @@ def run_chunks(fn, bounds: list[tuple[int, int]]) -> list:
     futures = [_POOL.submit(fn, a, b) for a, b in bounds[1:]] if len(bounds) > 1 else []
     first = fn(*bounds[0])
     return [first] + [f.result() for f in futures]
+
+
+def run_each(fn, count: int) -> list:
+    """Call ``fn(i)`` for ``i in range(count)`` (one task per precomputed chunk); return the results in order."""
+    return run_chunks(lambda i, _end: fn(i), [(i, i + 1) for i in range(count)])

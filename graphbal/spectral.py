@@ -214,7 +214,8 @@ def laplacian_solve(cg: CostGraph, h: np.ndarray, rhs: np.ndarray) -> np.ndarray
     on ground-free components ``rhs`` must sum to zero there and the solution
     is the mean-zero one (``L^+ rhs``).
     """
-    from .solvers.newton import edge_structure, gauge_pins, solve_linear
+    from .solvers.laplacian import edge_structure, solve_linear
+    from .solvers.newton import gauge_pins
 
     fixed = gauge_pins(cg)
     es = edge_structure(cg, fixed)

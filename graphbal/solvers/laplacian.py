@@ -11,9 +11,10 @@ Solves are Jacobi-preconditioned CG in mixed precision (:func:`solve_linear`):
 CG runs on the symmetrically scaled Laplacian ``D^-1/2 L D^-1/2``, whose
 off-diagonal entries lie in [0, 1], stored and applied in float32 (on random
 graphs the matvec is bound by random reads of ``x``; halving their size made it
-about 3x faster on the benchmark machine). Its result is corrected by iterative
-refinement against the exact float64 operator until the requested relative
-residual holds, so the answer has float64 accuracy whatever the tolerance.
+about 3x faster on the benchmark machine). A float32 pass is trusted down to a
+relative residual of ``F32_RTOL``; tighter requests are met by iterative
+refinement against the exact float64 operator (and, if that stalls, float64
+CG), so the answer has float64 accuracy whatever the tolerance.
 """
 
 from __future__ import annotations
@@ -27,15 +28,14 @@ import scipy.sparse as sp
 from scipy.sparse import linalg as spla
 
 from ..costgraph import CostGraph
-from ..parallel import chunk_bounds, run_chunks
+from ..parallel import chunk_bounds, run_chunks, run_each
 
 __all__ = ["EdgeStructure", "edge_structure", "GroundedLaplacian", "solve_linear", "F32_RTOL", "MAX_REFINE"]
 
 F32_RTOL = 1e-4  # a float32 CG pass is trusted to this relative residual; tighter requests are refined in float64
 TINY = 1e-15  # scaled couplings below this are dropped from the float32 operator (relative to its unit diagonal)
 FLUSH = 1e-20  # float32 operands below this fraction of the largest are flushed to zero before a product
-MAX_REFINE = 12
-MIXED = True  # refinement rounds before falling back to plain float64 CG
+MAX_REFINE = 12  # refinement rounds before falling back to plain float64 CG
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -43,9 +43,10 @@ class EdgeStructure:
     """Index arrays of ``A`` (CSR order of the cost graph) and its row blocks, built once.
 
     ``fixed`` marks neurons held at their current h (identity rows/columns).
-    ``blocks`` holds ``(a, b, csr_rows)``: rows a..b-1 of the pattern with
-    their own index arrays (scipy copies sliced views on construction, so they
-    are sliced here once); each Laplacian only attaches its data.
+    ``blocks`` holds ``(a, b, rows, rows_T)``: rows a..b-1 of the pattern as CSR
+    and their transpose as CSC over the same index arrays (scipy copies sliced
+    views on construction, so they are sliced here once); each Laplacian only
+    attaches its data. ``pre`` is the intp copy used for gathers.
     """
 
     n: int
@@ -110,8 +111,7 @@ def _symmetric_apply(es: EdgeStructure, blocks: list, z: np.ndarray) -> np.ndarr
         out[a:b] = A @ z
         return At @ z[a:b]
 
-    parts = run_chunks(lambda i, _j: block(i), [(i, i + 1) for i in range(len(blocks))])
-    for part in parts:
+    for part in run_each(block, len(blocks)):
         out += part
     return out
 
@@ -203,11 +203,6 @@ def solve_linear(L: GroundedLaplacian, rhs: np.ndarray, rtol: float, maxiter: in
     """
     if dense:
         return sla.solve(L.toarray(), rhs, assume_a="pos"), 0
-    if not MIXED:
-        s = np.where(L.es.fixed, 1.0, 1.0 / np.sqrt(L.diagonal()))
-        exact = spla.LinearOperator(L.shape, matvec=lambda v: s * L.matvec(s * np.ravel(v)), dtype=np.float64)
-        y, its = _cg(exact, s * rhs, rtol, maxiter)
-        return s * y, its
     S = L.scaled32()
     s = S.s + L.es.fixed  # scaling with 1 on fixed neurons (identity rows)
     b = s * rhs
