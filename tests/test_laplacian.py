@@ -141,3 +141,30 @@ def test_zero_rhs_gives_zero():
     L = laplacian.edge_structure(cg, np.zeros(cg.n, dtype=bool)).laplacian(f.edge, f.incoming + f.outgoing)
     x, its = laplacian.solve_linear(L, np.zeros(cg.n), 1e-10, 100)
     assert its == 0 and not x.any()
+
+
+@pytest.mark.parametrize("node_tol", [1e-4, 1e-9])
+def test_node_criterion_stops_when_every_node_residual_is_small(system, node_tol):
+    """With node_tol the solve may stop early, but only once max_k |r_k| / d_k <= node_tol in float64."""
+    cg, f, fixed, es, L = system
+    dense = _dense_reference(cg, f.edge, f.incoming + f.outgoing, fixed)
+    d = np.diag(dense)
+    rhs = np.random.default_rng(9).normal(size=cg.n) * d * 1e-3  # a Newton-like rhs: small against the diagonal
+    x, its = laplacian.solve_linear(L, rhs, 1e-12, 5000, node_tol=node_tol)
+    node_res = np.max(np.abs(rhs - dense @ x) / d)
+    assert node_res <= node_tol
+    _, its_full = laplacian.solve_linear(L, rhs, 1e-12, 5000)
+    if node_tol >= 1e-4:
+        assert its < its_full  # the 2-norm target alone would have gone on
+
+
+def test_conjugate_gradients_solve_spd_systems_in_the_dtype_given():
+    rng = np.random.default_rng(10)
+    M = rng.normal(size=(60, 60))
+    A = M @ M.T + 60 * np.eye(60)
+    for dtype, rtol in ((np.float64, 1e-12), (np.float32, 1e-5)):
+        b = rng.normal(size=60).astype(dtype)
+        x, its, r = laplacian._cg(lambda v, t=dtype: (A @ v).astype(t), b, rtol, 500)
+        assert x.dtype == dtype and its > 0
+        assert np.linalg.norm(b - A @ x) <= 10 * rtol * np.linalg.norm(b)
+        np.testing.assert_allclose(r, b - A @ x, atol=50 * rtol * np.linalg.norm(b))  # recurrence tracks it

@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..costgraph import CostGraph, edge_difference, flows, log_total_at_zero
+from ..parallel import dot
 from .common import SolverOutput, record
 from .laplacian import F32_RTOL, EdgeStructure, GroundedLaplacian, edge_structure, solve_linear
 
@@ -76,8 +77,8 @@ def warm_start_h(cg: CostGraph, es: EdgeStructure, dense: bool) -> np.ndarray:
     r = np.concatenate([ell + p * edge_difference(cg, a), cg.lam_in[has_in] - mu + p * a[has_in],
                         cg.lam_out[has_out] - mu - p * a[has_out]])
     q = np.concatenate([p * edge_difference(cg, b) - 1.0, p * b[has_in] - 1.0, -p * b[has_out] - 1.0])
-    qq = float(q @ q)
-    kappa = -float(r @ q) / qq if qq > 0 else 0.0
+    qq = dot(q, q)
+    kappa = -dot(r, q) / qq if qq > 0 else 0.0
     return a + kappa * b
 
 
@@ -136,11 +137,11 @@ def solve(cg: CostGraph, h0: np.ndarray | None = None, *, tol: float = 1e-10, ma
         g = f.g
         L = es.laplacian(f.edge, f.incoming + f.outgoing)
         rhs = np.where(fixed, 0.0, -g / p)
-        # forcing term (spec section 4), never tighter than needed to reach tol in this step
-        eta = min(0.5, max(FORCING * np.sqrt(max(f.rel1, 0.0)), 0.5 * tol / max(f.relnode, tol)))
-        step, ncg = solve_linear(L, rhs, eta, cg_maxiter, dense)
+        # forcing term (spec section 4); CG also stops once the linear model predicts relnode <= tol / 4
+        eta = min(0.5, FORCING * np.sqrt(max(f.rel1, 0.0)))
+        step, ncg = solve_linear(L, rhs, eta, cg_maxiter, dense, node_tol=0.25 * tol / p)
         cg_counts.append(ncg)
-        slope = p * float(g @ step)  # scaled directional derivative of C
+        slope = p * dot(g, step)  # scaled directional derivative of C
         t, accepted = 1.0, False
         g1 = np.abs(g).sum()
         for _ in range(31):
