@@ -93,3 +93,24 @@ def test_io_costs_with_alpha_zeros_and_several_channels(p):
     inc, out = graphbal.node_costs(net, p=p, h=h)
     np.testing.assert_allclose(inc, C.sum(axis=1) - np.diag(C) + cu, rtol=1e-12)
     np.testing.assert_allclose(out, C.sum(axis=0) - np.diag(C) + cv, rtol=1e-12)
+
+
+def test_log_total_at_zero_matches_logsumexp_on_a_large_threaded_graph():
+    """The chunked log-sum-exp (cached) equals scipy's on > MIN_PARALLEL edges, with io and self-synapses."""
+    from scipy.special import logsumexp
+
+    from graphbal.costgraph import cost_graph, log_total_at_zero
+    from graphbal.parallel import MIN_PARALLEL
+
+    rng = np.random.default_rng(3)
+    n, m = 30_000, 3 * MIN_PARALLEL
+    W = sp.csr_array((np.exp(rng.normal(0, 20, m)), (rng.integers(0, n, m), rng.integers(0, n, m))), shape=(n, n))
+    U = np.zeros((n, 1))
+    U[:10, 0] = 1e30
+    net = graphbal.Network(W, U=U, V=np.ones((1, n)))
+    cg = cost_graph(net, 2.0)
+    assert cg.m > MIN_PARALLEL and np.isfinite(cg.log_self)
+    W.sum_duplicates()
+    expected = logsumexp(np.concatenate([2 * np.log(W.data), 2 * np.log(np.abs(U[:10, 0])), np.zeros(n)]))
+    assert log_total_at_zero(cg) == pytest.approx(expected, rel=1e-13)
+    assert log_total_at_zero(cg) == log_total_at_zero(cg)

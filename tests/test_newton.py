@@ -88,3 +88,47 @@ def test_pcg_path_with_ground_and_gauge_pins():
     g = graphbal.neural_gradient(res.network, p=2)
     inc, out = graphbal.node_costs(res.network, p=2)
     assert np.max(np.abs(g) / (inc + out)) <= 1e-10
+
+
+def test_warm_start_is_the_log_least_squares_solution_with_io():
+    """B8 against a dense least-squares solve of the same residuals (free potentials and kappa unknown)."""
+    rng = np.random.default_rng(11)
+    n = 40
+    K = (rng.random((n, n)) < 0.15) * np.exp(rng.normal(0, 1.5, (n, n)))
+    K[np.roll(np.arange(n), -1), np.arange(n)] = 0.5
+    np.fill_diagonal(K, 0.0)
+    U = np.zeros((n, 2))
+    U[:5, 0], U[3:9, 1] = 2.0, 0.3
+    V = np.zeros((1, n))
+    V[0, 20:26] = 1.7
+    net = Network(K, U=U, V=V)
+    p = 1.5
+    cg = cost_graph(net, p)
+    fixed = newton.gauge_pins(cg)
+    assert not fixed.any()  # grounded and connected: no pins
+    h0 = newton.warm_start_h(cg, newton.edge_structure(cg, fixed), dense=True)
+    # rows: one per free-free edge and per (merged) io edge; columns: h_0..h_{n-1}, kappa
+    post, pre = np.nonzero(K)
+    logc = p * np.log(K[post, pre])
+    io_in = np.flatnonzero(U.any(axis=1))
+    io_out = np.flatnonzero(V.any(axis=0))
+    rows = []
+    for i, j in zip(post, pre):
+        row = np.zeros(n + 1)
+        row[i] += p
+        row[j] -= p
+        row[n] = -1.0
+        rows.append(row)
+    for k in io_in:
+        row = np.zeros(n + 1)
+        row[k], row[n] = p, -1.0
+        rows.append(row)
+    for k in io_out:
+        row = np.zeros(n + 1)
+        row[k], row[n] = -p, -1.0
+        rows.append(row)
+    lam_in = np.log(np.sum(np.abs(U[io_in]) ** p, axis=1))
+    lam_out = np.log(np.sum(np.abs(V[:, io_out]) ** p, axis=0))
+    target = -np.concatenate([logc, lam_in, lam_out])
+    sol = np.linalg.lstsq(np.array(rows), target, rcond=None)[0]
+    np.testing.assert_allclose(h0, sol[:n], atol=1e-9)

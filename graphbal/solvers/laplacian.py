@@ -28,7 +28,7 @@ import scipy.sparse as sp
 from scipy.sparse import linalg as spla
 
 from ..costgraph import CostGraph
-from ..parallel import chunk_bounds, dot, norm, run_chunks, run_each
+from ..parallel import chunk_bounds, dot, norm, run_each
 
 __all__ = ["EdgeStructure", "edge_structure", "GroundedLaplacian", "solve_linear", "F32_RTOL", "MAX_REFINE"]
 
@@ -126,6 +126,7 @@ class GroundedLaplacian(spla.LinearOperator):
         self.d = np.where(es.fixed, 1.0, diag)
         self.free = (~es.fixed).astype(np.float64)
         self.blocks = _attach(es, w)
+        self._scaled = None
 
     def diagonal(self) -> np.ndarray:
         return self.d
@@ -145,8 +146,10 @@ class GroundedLaplacian(spla.LinearOperator):
         return np.diag(self.d) - off
 
     def scaled32(self) -> _ScaledLaplacian32:
-        """``D^-1/2 L D^-1/2`` with float32 off-diagonal data (unit diagonal)."""
-        return _ScaledLaplacian32(self)
+        """``D^-1/2 L D^-1/2`` with float32 off-diagonal data (unit diagonal); built once per Laplacian."""
+        if self._scaled is None:
+            self._scaled = _ScaledLaplacian32(self)
+        return self._scaled
 
 
 class _ScaledLaplacian32(spla.LinearOperator):
@@ -164,14 +167,18 @@ class _ScaledLaplacian32(spla.LinearOperator):
         self.s = np.where(es.fixed, 0.0, 1.0 / np.sqrt(np.where(L.d > 0, L.d, 1.0)))
         s32 = self.s.astype(np.float32)
         data = np.empty(L.w.size, dtype=np.float32)
-        w, post, pre = L.w, es.post, es.pre
+        w, pre, indptr = L.w, es.pre, es.indptr
+        counts = np.diff(indptr)
 
-        def fill(a, b):  # w_e s_post s_pre <= 1 (w_e <= d_post and <= d_pre): float32 loses nothing that matters
-            v = w[a:b] * self.s[post[a:b]] * s32[pre[a:b]]
+        def fill(i):  # w_e s_post s_pre <= 1 (w_e <= d_post and <= d_pre): float32 loses nothing that matters
+            a, b = es.blocks[i][:2]
+            ea, eb = indptr[a], indptr[b]
+            v = w[ea:eb] * np.repeat(self.s[a:b], counts[a:b])  # edges are in CSR order: s_post is a repeat
+            v *= np.take(s32, pre[ea:eb])
             v[v < TINY] = 0.0  # against the unit diagonal these are nothing, and float32 subnormals are slow
-            data[a:b] = v
+            data[ea:eb] = v
 
-        run_chunks(fill, chunk_bounds(w.size))
+        run_each(fill, len(es.blocks))
         self.blocks = _attach(es, data)
 
     def _matvec(self, y):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..costgraph import CostGraph, edge_difference, flows, log_total_at_zero
+from ..costgraph import CostGraph, flows, log_total_at_zero, segment_sums
 from ..parallel import dot
 from .common import SolverOutput, record
 from .laplacian import F32_RTOL, EdgeStructure, GroundedLaplacian, edge_structure, solve_linear
@@ -57,28 +57,32 @@ def warm_start_h(cg: CostGraph, es: EdgeStructure, dense: bool) -> np.ndarray:
     reparametrises kappa, so the minimiser is unchanged); the remaining
     ``kappa - mu`` is small on typical inputs, so ``b`` is solved with one
     float32 pass (relative residual ``F32_RTOL``) and ``a`` to ``WARM_RTOL``.
+    Given ``a`` and ``b``, kappa minimises the same sum exactly; its sums over
+    edges are evaluated as node sums (``sum_e dx_e dy_e = x^T L0 y`` and
+    ``sum_e l_e dx_e = x . (Lam_in - Lam_out)``), so no per-edge pass is needed.
     """
     n, p = cg.n, cg.p
     pre = cg.pre_intp()
     has_in, has_out = np.isfinite(cg.lam_in), np.isfinite(cg.lam_out)
-    n_io = int(has_in.sum() + has_out.sum())
-    mu = (cg.logc.sum() + cg.lam_in[has_in].sum() + cg.lam_out[has_out].sum()) / max(cg.m + n_io, 1)
+    n_edges = cg.m + int(has_in.sum() + has_out.sum())
+    mu = (cg.logc.sum() + cg.lam_in[has_in].sum() + cg.lam_out[has_out].sum()) / max(n_edges, 1)
     ell = cg.logc - mu
-    d_in = np.diff(cg.csr_indptr()) + has_in
+    indptr = cg.csr_indptr()
+    d_in = np.diff(indptr) + has_in
     d_out = np.bincount(pre, minlength=n) + has_out
-    Lam_in = np.bincount(cg.post, weights=ell, minlength=n) + np.where(has_in, cg.lam_in - mu, 0.0)
+    Lam_in = segment_sums(ell, indptr) + np.where(has_in, cg.lam_in - mu, 0.0)
     Lam_out = np.bincount(pre, weights=ell, minlength=n) + np.where(has_out, cg.lam_out - mu, 0.0)
     L0 = es.laplacian(np.ones(cg.m), (d_in + d_out).astype(float))
     free = ~es.fixed
-    rhs_a = np.where(free, -(Lam_in - Lam_out) / p, 0.0)
-    rhs_b = np.where(free, (d_in - d_out) / p, 0.0)
-    a, _ = solve_linear(L0, rhs_a, WARM_RTOL, 2000, dense)
-    b, _ = solve_linear(L0, rhs_b, F32_RTOL, 2000, dense)
-    r = np.concatenate([ell + p * edge_difference(cg, a), cg.lam_in[has_in] - mu + p * a[has_in],
-                        cg.lam_out[has_out] - mu - p * a[has_out]])
-    q = np.concatenate([p * edge_difference(cg, b) - 1.0, p * b[has_in] - 1.0, -p * b[has_out] - 1.0])
-    qq = dot(q, q)
-    kappa = -dot(r, q) / qq if qq > 0 else 0.0
+    imbalance = np.where(free, d_in - d_out, 0.0)  # sum_e dx_e = x . (d_in - d_out) for x = 0 on fixed neurons
+    lam = np.where(free, Lam_in - Lam_out, 0.0)
+    a, _ = solve_linear(L0, -lam / p, WARM_RTOL, 2000, dense)
+    b, _ = solve_linear(L0, imbalance / p, F32_RTOL, 2000, dense)
+    # r_e = l_e + p da_e, q_e = p db_e - 1 over all edges (io included, the ground at 0); sum_e l_e = 0
+    Lb = L0.matvec(b)
+    rq = p * p * dot(a, Lb) + p * dot(b, lam) - p * dot(a, imbalance)
+    qq = p * p * dot(b, Lb) - 2 * p * dot(b, imbalance) + n_edges
+    kappa = -rq / qq if qq > 0 else 0.0
     return a + kappa * b
 
 
