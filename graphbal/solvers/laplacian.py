@@ -5,7 +5,12 @@ cost graph's CSR order, split once into row blocks of about equal nnz that run
 in threads (scipy's sparse kernels release the GIL); ``A^T x`` is the same
 blocks' transposed (scatter) product, so no transposed copy of the edges and no
 per-step permutation of the weights is ever built. Neurons marked ``fixed``
-(gauge pins, neurons without costed synapses) act as identity rows/columns.
+(neurons without costed synapses, or explicit pins) act as identity rows/columns.
+A weak component that touches neither the ground nor a fixed neuron keeps its
+Laplacian's null vector (the constant, S8 gauge); such systems are solved on
+the range: the right-hand side is projected onto it (a no-op when it is
+consistent, as Newton's ``-g/p`` always is) and CG stays there. No node is
+pinned, so no node collects the other nodes' residuals.
 
 Solves are Jacobi-preconditioned CG in mixed precision (:func:`solve_linear`):
 CG runs on the symmetrically scaled Laplacian ``D^-1/2 L D^-1/2``, whose
@@ -30,7 +35,8 @@ from scipy.sparse import linalg as spla
 from ..costgraph import CostGraph
 from ..parallel import chunk_bounds, dot, norm, run_each
 
-__all__ = ["EdgeStructure", "edge_structure", "GroundedLaplacian", "solve_linear", "F32_RTOL", "MAX_REFINE"]
+__all__ = ["EdgeStructure", "edge_structure", "GroundedLaplacian", "solve_linear", "project_to_range", "F32_RTOL",
+           "MAX_REFINE"]
 
 F32_RTOL = 1e-4  # a float32 CG pass is trusted to this relative residual; tighter requests are refined in float64
 TINY = 1e-15  # scaled couplings below this are dropped from the float32 operator (relative to its unit diagonal)
@@ -43,6 +49,8 @@ class EdgeStructure:
     """Index arrays of ``A`` (CSR order of the cost graph) and its row blocks, built once.
 
     ``fixed`` marks neurons held at their current h (identity rows/columns).
+    ``null_labels`` numbers the components whose Laplacian is singular (no
+    ground, no fixed neuron; -1 elsewhere), ``n_null`` counts them.
     ``blocks`` holds ``(a, b, rows, rows_T)``: rows a..b-1 of the pattern as CSR
     and their transpose as CSC over the same index arrays (scipy copies sliced
     views on construction, so they are sliced here once); each Laplacian only
@@ -56,6 +64,8 @@ class EdgeStructure:
     pre: np.ndarray
     fixed: np.ndarray
     blocks: tuple = ()
+    null_labels: np.ndarray | None = None
+    n_null: int = 0
 
     def laplacian(self, w: np.ndarray, diag: np.ndarray) -> GroundedLaplacian:
         """The float64 Laplacian for edge weights ``w`` (CSR order) and diagonal ``diag``."""
@@ -70,8 +80,35 @@ def edge_structure(cg: CostGraph, fixed: np.ndarray) -> EdgeStructure:
     indices = cg.pre.astype(itype, copy=False)
     bounds = chunk_bounds(n, indptr[1:]) if m > 0 else chunk_bounds(n)
     blocks = tuple((a, b) + _rows(indptr, indices, a, b, n) for a, b in bounds)
+    fixed = np.asarray(fixed, dtype=bool)
+    null_labels, n_null = _null_components(cg, fixed)
     return EdgeStructure(n=n, indptr=indptr, indices=indices, post=cg.post, pre=cg.pre_intp(),
-                         fixed=np.asarray(fixed, dtype=bool), blocks=blocks)
+                         fixed=fixed, blocks=blocks, null_labels=null_labels, n_null=n_null)
+
+
+def _null_components(cg: CostGraph, fixed: np.ndarray) -> tuple[np.ndarray, int]:
+    """Label the weak components that touch neither the ground nor a fixed neuron (singular blocks of L)."""
+    ncomp, labels = cg.components()
+    anchored = np.zeros(ncomp, dtype=bool)
+    np.logical_or.at(anchored, labels, cg.grounded | fixed)
+    keep = ~anchored
+    number = np.full(ncomp, -1, dtype=np.intp)
+    number[keep] = np.arange(int(keep.sum()))
+    return number[labels], int(keep.sum())
+
+
+def project_to_range(es: EdgeStructure, x: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Remove from ``x`` its component along the null vector ``v`` of each singular block (a copy)."""
+    x = np.array(x, copy=True)
+    if es.n_null == 0:
+        return x
+    lab = es.null_labels
+    on = lab >= 0
+    vv = np.bincount(lab[on], weights=v[on] * v[on], minlength=es.n_null)
+    xv = np.bincount(lab[on], weights=x[on] * v[on], minlength=es.n_null)
+    coef = np.divide(xv, vv, out=np.zeros_like(xv), where=vv > 0)
+    x[on] -= coef[lab[on]] * v[on]
+    return x
 
 
 def _rows(indptr: np.ndarray, indices: np.ndarray, a: int, b: int, n: int) -> tuple[sp.csr_array, sp.csc_array]:
@@ -244,11 +281,20 @@ def solve_linear(L: GroundedLaplacian, rhs: np.ndarray, rtol: float, maxiter: in
     refinement stalls it finishes with float64 CG on the scaled system from
     the current iterate. ``maxiter`` caps the CG iterations of each pass.
     """
+    es = L.es
     if dense:
-        return sla.solve(L.toarray(), rhs, assume_a="pos"), 0
+        A = L.toarray()
+        if es.n_null:  # L + Z Z^T (Z: indicators of the singular blocks) is SPD and has the same range solution
+            on = np.flatnonzero(es.null_labels >= 0)
+            Z = np.zeros((es.n, es.n_null))
+            Z[on, es.null_labels[on]] = 1.0
+            A += Z @ Z.T
+            rhs = project_to_range(es, rhs, np.ones(es.n))
+        return sla.solve(A, rhs, assume_a="pos"), 0
     S = L.scaled32()
-    s = S.s + L.es.fixed  # scaling with 1 on fixed neurons (identity rows)
-    b = s * rhs
+    s = S.s + es.fixed  # scaling with 1 on fixed neurons (identity rows)
+    null = np.where(es.fixed, 0.0, np.sqrt(L.d))  # the scaled operator's null vectors (on singular blocks)
+    b = project_to_range(es, s * rhs, null)
     bnorm = norm(b)
     if bnorm == 0.0:
         return np.zeros_like(rhs), 0
@@ -264,7 +310,7 @@ def solve_linear(L: GroundedLaplacian, rhs: np.ndarray, rtol: float, maxiter: in
         return s * y, total
     rnorm_prev = np.inf
     for _ in range(MAX_REFINE):
-        r = s * (rhs - L.matvec(s * y))
+        r = project_to_range(es, s * (rhs - L.matvec(s * y)), null)
         if solved(r):
             return s * y, total
         rnorm = norm(r)
@@ -273,7 +319,7 @@ def solve_linear(L: GroundedLaplacian, rhs: np.ndarray, rtol: float, maxiter: in
         rnorm_prev = rnorm
         dy, its, _ = _cg(S.matvec, r.astype(np.float32), max(rtol * bnorm / rnorm, F32_RTOL), maxiter, w32, node_tol)
         y, total = y + dy, total + its
-    r = s * (rhs - L.matvec(s * y))
+    r = project_to_range(es, s * (rhs - L.matvec(s * y)), null)
     if solved(r):
         return s * y, total
     dy, its, _ = _cg(lambda v: s * L.matvec(s * v), r, rtol * bnorm / norm(r), maxiter, S.s, node_tol)

@@ -33,19 +33,18 @@ FORCING = 0.1  # forcing term eta_k = FORCING * sqrt(rel1) (spec section 4)
 
 
 def gauge_pins(cg: CostGraph) -> np.ndarray:
-    """Neurons held fixed during Newton: one per ground-free component, and cost-free neurons."""
-    ncomp, labels = cg.components()
-    grounded = cg.grounded
-    touches = np.zeros(ncomp, dtype=bool)
-    np.logical_or.at(touches, labels, grounded)
-    active = grounded.copy()
+    """Neurons held fixed during Newton: those without any costed synapse (their h is arbitrary).
+
+    Choice: ground-free components get no pin. Their Laplacian keeps its
+    constant null vector and is solved on its range (see
+    :mod:`graphbal.solvers.laplacian`); a pinned neuron would instead collect
+    the residuals of all other neurons of its component, and its relnode
+    could stall above tol while every other neuron is balanced.
+    """
+    active = cg.grounded.copy()
     active[cg.post] = True
     active[cg.pre] = True
-    fixed = ~active
-    idx = np.flatnonzero(active)
-    comps, pos = np.unique(labels[idx], return_index=True)
-    fixed[idx[pos[~touches[comps]]]] = True
-    return fixed
+    return ~active
 
 
 def warm_start_h(cg: CostGraph, es: EdgeStructure, dense: bool) -> np.ndarray:
