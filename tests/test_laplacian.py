@@ -168,3 +168,40 @@ def test_conjugate_gradients_solve_spd_systems_in_the_dtype_given():
         assert x.dtype == dtype and its > 0
         assert np.linalg.norm(b - A @ x) <= 10 * rtol * np.linalg.norm(b)
         np.testing.assert_allclose(r, b - A @ x, atol=50 * rtol * np.linalg.norm(b))  # recurrence tracks it
+
+
+@pytest.mark.parametrize("dense", [False, True])
+def test_ground_free_components_are_solved_on_the_range_without_pins(dense):
+    """Two ground-free components, nothing fixed: L is singular; x solves L x = rhs up to a constant per component."""
+    a, b = _random_net(700, 12, io=False), _random_net(500, 13, io=False)
+    W = sp.block_diag([sp.csr_array(a.W), sp.csr_array(b.W)], format="csr")
+    cg = cost_graph(Network(W), 2.0)
+    f = flows(cg, np.random.default_rng(14).normal(0, 0.5, cg.n))
+    fixed = np.zeros(cg.n, dtype=bool)
+    es = laplacian.edge_structure(cg, fixed)
+    assert es.n_null == 2
+    L = es.laplacian(f.edge, f.incoming + f.outgoing)
+    dense_L = _dense_reference(cg, f.edge, f.incoming + f.outgoing, fixed)
+    rhs = np.random.default_rng(15).normal(size=cg.n)
+    rhs[:700] -= rhs[:700].mean()  # consistent: zero sum on each component
+    rhs[700:] -= rhs[700:].mean()
+    x, _ = laplacian.solve_linear(L, rhs, 1e-12, 5000, dense=dense)
+    d = np.diag(dense_L)
+    assert np.linalg.norm((rhs - dense_L @ x) / np.sqrt(d)) <= 1e-11 * np.linalg.norm(rhs / np.sqrt(d))
+    ref = np.linalg.pinv(dense_L) @ rhs  # the mean-zero solution per component
+    for part in (slice(0, 700), slice(700, None)):
+        np.testing.assert_allclose(x[part] - x[part].mean(), ref[part] - ref[part].mean(),
+                                   atol=1e-7 * np.abs(ref).max())
+
+
+def test_project_to_range_removes_only_the_null_component():
+    net = _random_net(300, 16, io=False)
+    cg = cost_graph(net, 2.0)
+    es = laplacian.edge_structure(cg, np.zeros(cg.n, dtype=bool))
+    v = np.random.default_rng(17).random(cg.n) + 0.5
+    x = np.random.default_rng(18).normal(size=cg.n)
+    y = laplacian.project_to_range(es, x, v)
+    assert abs(y @ v) <= 1e-12 * np.linalg.norm(x) * np.linalg.norm(v)
+    np.testing.assert_allclose(x - y, ((x @ v) / (v @ v)) * v, atol=1e-12)
+    grounded = laplacian.edge_structure(cost_graph(_random_net(300, 16), 2.0), np.zeros(300, dtype=bool))
+    assert grounded.n_null == 0 and np.array_equal(laplacian.project_to_range(grounded, x, v), x)
