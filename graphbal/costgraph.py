@@ -196,6 +196,7 @@ class Flows:
     outgoing: np.ndarray
     edge: np.ndarray
     total: float  # scaled total cost, self-synapses and io included
+    io: np.ndarray | None = None  # each neuron's io costs (input + output), the couplings to the ground
 
     @property
     def g(self) -> np.ndarray:
@@ -261,7 +262,7 @@ def flows(cg: CostGraph, h: np.ndarray) -> Flows:
     w_out = np.exp(s_out - shift)
     outgoing = w_out + sum(part for part, _ in parts)
     total = sum(t for _, t in parts) + w_in.sum() + w_out.sum() + np.exp(cg.log_self - shift)
-    return Flows(shift=float(shift), incoming=incoming, outgoing=outgoing, edge=w, total=float(total))
+    return Flows(shift=float(shift), incoming=incoming, outgoing=outgoing, edge=w, total=float(total), io=w_in + w_out)
 
 
 def segment_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:

@@ -214,13 +214,14 @@ def laplacian_solve(cg: CostGraph, h: np.ndarray, rhs: np.ndarray) -> np.ndarray
     on ground-free components ``rhs`` must sum to zero there and the solution
     is the mean-zero one (``L^+ rhs``).
     """
-    from .solvers.laplacian import edge_structure, solve_linear
+    from .solvers.laplacian import edge_structure
+    from .solvers.linsolve import solve_linear
     from .solvers.newton import gauge_pins
 
     fixed = gauge_pins(cg)
     es = edge_structure(cg, fixed)
     f = flows(cg, h)
-    L = es.laplacian(f.edge, f.incoming + f.outgoing)
+    L = es.laplacian(f.edge, f.incoming + f.outgoing, f.io)
     scale = np.exp(f.shift)
     b = np.where(fixed, 0.0, rhs / scale)
     x, _ = solve_linear(L, b, 1e-12, 20_000, dense=cg.n <= 2000)

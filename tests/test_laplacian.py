@@ -9,7 +9,7 @@ import scipy.sparse as sp
 import graphbal
 from graphbal import Network
 from graphbal.costgraph import cost_graph, flows
-from graphbal.solvers import laplacian
+from graphbal.solvers import laplacian, linsolve
 
 
 def _random_net(n, seed, spread=1.0, io=True):
@@ -90,7 +90,7 @@ def test_mixed_precision_solve_reaches_the_requested_float64_residual(system, rt
     cg, f, fixed, es, L = system
     dense = _dense_reference(cg, f.edge, f.incoming + f.outgoing, fixed)
     rhs = np.random.default_rng(6).normal(size=cg.n) * np.sqrt(np.diag(dense))  # a grounded system: SPD
-    x, its = laplacian.solve_linear(L, rhs, rtol, 5000)
+    x, its = linsolve.solve_linear(L, rhs, rtol, 5000)
     s = 1.0 / np.sqrt(np.diag(dense))
     rel = np.linalg.norm(s * (rhs - dense @ x)) / np.linalg.norm(s * rhs)  # residual in float64, dense
     assert its > 0
@@ -101,9 +101,9 @@ def test_mixed_precision_solve_reaches_the_requested_float64_residual(system, rt
 
 def test_refinement_fallback_to_float64_still_meets_tolerance(system, monkeypatch):
     cg, f, fixed, es, L = system
-    monkeypatch.setattr(laplacian, "MAX_REFINE", 0)  # skip refinement: only the float64 finish remains
+    monkeypatch.setattr(linsolve, "MAX_REFINE", 0)  # skip refinement: only the float64 finish remains
     rhs = np.random.default_rng(7).normal(size=cg.n)
-    x, _ = laplacian.solve_linear(L, rhs, 1e-11, 5000)
+    x, _ = linsolve.solve_linear(L, rhs, 1e-11, 5000)
     dense = _dense_reference(cg, f.edge, f.incoming + f.outgoing, fixed)
     s = 1.0 / np.sqrt(np.diag(dense))
     assert np.linalg.norm(s * (rhs - dense @ x)) <= 1.0001e-11 * np.linalg.norm(s * rhs)
@@ -139,7 +139,7 @@ def test_zero_rhs_gives_zero():
     cg = cost_graph(net, 2.0)
     f = flows(cg, np.zeros(cg.n))
     L = laplacian.edge_structure(cg, np.zeros(cg.n, dtype=bool)).laplacian(f.edge, f.incoming + f.outgoing)
-    x, its = laplacian.solve_linear(L, np.zeros(cg.n), 1e-10, 100)
+    x, its = linsolve.solve_linear(L, np.zeros(cg.n), 1e-10, 100)
     assert its == 0 and not x.any()
 
 
@@ -150,10 +150,10 @@ def test_node_criterion_stops_when_every_node_residual_is_small(system, node_tol
     dense = _dense_reference(cg, f.edge, f.incoming + f.outgoing, fixed)
     d = np.diag(dense)
     rhs = np.random.default_rng(9).normal(size=cg.n) * d * 1e-3  # a Newton-like rhs: small against the diagonal
-    x, its = laplacian.solve_linear(L, rhs, 1e-12, 5000, node_tol=node_tol)
+    x, its = linsolve.solve_linear(L, rhs, 1e-12, 5000, node_tol=node_tol)
     node_res = np.max(np.abs(rhs - dense @ x) / d)
     assert node_res <= node_tol
-    _, its_full = laplacian.solve_linear(L, rhs, 1e-12, 5000)
+    _, its_full = linsolve.solve_linear(L, rhs, 1e-12, 5000)
     if node_tol >= 1e-4:
         assert its < its_full  # the 2-norm target alone would have gone on
 
@@ -164,7 +164,7 @@ def test_conjugate_gradients_solve_spd_systems_in_the_dtype_given():
     A = M @ M.T + 60 * np.eye(60)
     for dtype, rtol in ((np.float64, 1e-12), (np.float32, 1e-5)):
         b = rng.normal(size=60).astype(dtype)
-        x, its, r = laplacian._cg(lambda v, t=dtype: (A @ v).astype(t), b, rtol, 500)
+        x, its, r = linsolve._cg(lambda v, t=dtype: (A @ v).astype(t), b, rtol, 500)
         assert x.dtype == dtype and its > 0
         assert np.linalg.norm(b - A @ x) <= 10 * rtol * np.linalg.norm(b)
         np.testing.assert_allclose(r, b - A @ x, atol=50 * rtol * np.linalg.norm(b))  # recurrence tracks it
@@ -185,7 +185,7 @@ def test_ground_free_components_are_solved_on_the_range_without_pins(dense):
     rhs = np.random.default_rng(15).normal(size=cg.n)
     rhs[:700] -= rhs[:700].mean()  # consistent: zero sum on each component
     rhs[700:] -= rhs[700:].mean()
-    x, _ = laplacian.solve_linear(L, rhs, 1e-12, 5000, dense=dense)
+    x, _ = linsolve.solve_linear(L, rhs, 1e-12, 5000, dense=dense)
     d = np.diag(dense_L)
     assert np.linalg.norm((rhs - dense_L @ x) / np.sqrt(d)) <= 1e-11 * np.linalg.norm(rhs / np.sqrt(d))
     ref = np.linalg.pinv(dense_L) @ rhs  # the mean-zero solution per component
@@ -205,3 +205,36 @@ def test_project_to_range_removes_only_the_null_component():
     np.testing.assert_allclose(x - y, ((x @ v) / (v @ v)) * v, atol=1e-12)
     grounded = laplacian.edge_structure(cost_graph(_random_net(300, 16), 2.0), np.zeros(300, dtype=bool))
     assert grounded.n_null == 0 and np.array_equal(laplacian.project_to_range(grounded, x, v), x)
+
+
+@pytest.mark.parametrize("rtol", [1e-3, 1e-10])
+def test_ground_as_unknown_gives_the_grounded_solution(system, rtol):
+    """With io couplings the float32 passes solve the augmented (n + 1)-node system; x must still solve L x = rhs."""
+    cg, f, fixed, es, _ = system
+    L = es.laplacian(f.edge, f.incoming + f.outgoing, f.io)
+    assert es.ground_block is not None and L.scaled32().ground
+    dense = _dense_reference(cg, f.edge, f.incoming + f.outgoing, fixed)
+    np.testing.assert_allclose(dense.sum(axis=1), f.io, rtol=1e-9, atol=1e-12 * dense.max())  # L 1 = io
+    rhs = np.random.default_rng(19).normal(size=cg.n) * np.sqrt(np.diag(dense))
+    x, its = linsolve.solve_linear(L, rhs, rtol, 5000)
+    s = 1.0 / np.sqrt(np.diag(dense))
+    assert its > 0
+    assert np.linalg.norm(s * (rhs - dense @ x)) <= rtol * 1.001 * np.linalg.norm(s * rhs)
+    if rtol <= 1e-8:
+        np.testing.assert_allclose(x, np.linalg.solve(dense, rhs), rtol=1e-5, atol=1e-9 * np.abs(x).max())
+
+
+def test_ground_as_unknown_needs_fewer_iterations_on_few_io_neurons():
+    """A few io neurons make the grounded system ill-conditioned; the augmented one is not (same answer)."""
+    net = _random_net(3000, 20)  # 80 of 3000 neurons touch the ground
+    cg = cost_graph(net, 2.0)
+    f = flows(cg, np.random.default_rng(21).normal(0, 0.3, cg.n))
+    es = laplacian.edge_structure(cg, np.zeros(cg.n, dtype=bool))
+    rhs = np.random.default_rng(22).normal(size=cg.n)
+    x_plain, its_plain = linsolve.solve_linear(es.laplacian(f.edge, f.incoming + f.outgoing), rhs, 1e-4, 5000)
+    x_aug, its_aug = linsolve.solve_linear(es.laplacian(f.edge, f.incoming + f.outgoing, f.io), rhs, 1e-4, 5000)
+    assert its_aug < its_plain
+    L = es.laplacian(f.edge, f.incoming + f.outgoing)
+    for x in (x_plain, x_aug):
+        r = (rhs - L.matvec(x)) / np.sqrt(L.d)
+        assert np.linalg.norm(r) <= 1.01e-4 * np.linalg.norm(rhs / np.sqrt(L.d))

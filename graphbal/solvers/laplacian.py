@@ -1,4 +1,4 @@
-"""The grounded Laplacian of a cost graph, applied without assembly, and its mixed-precision solve (B5, section 3).
+"""The grounded Laplacian of a cost graph, applied without assembly (B5, spec section 3).
 
 ``L x = d x - A x - A^T x`` with ``A[post, pre] = w_e`` (B5). ``A`` reuses the
 cost graph's CSR order, split once into row blocks of about equal nnz that run
@@ -7,19 +7,13 @@ blocks' transposed (scatter) product, so no transposed copy of the edges and no
 per-step permutation of the weights is ever built. Neurons marked ``fixed``
 (neurons without costed synapses, or explicit pins) act as identity rows/columns.
 A weak component that touches neither the ground nor a fixed neuron keeps its
-Laplacian's null vector (the constant, S8 gauge); such systems are solved on
-the range: the right-hand side is projected onto it (a no-op when it is
-consistent, as Newton's ``-g/p`` always is) and CG stays there. No node is
-pinned, so no node collects the other nodes' residuals.
+Laplacian's null vector (the constant, S8 gauge); :mod:`graphbal.solvers.linsolve`
+solves such blocks on the range, so no neuron is pinned.
 
-Solves are Jacobi-preconditioned CG in mixed precision (:func:`solve_linear`):
-CG runs on the symmetrically scaled Laplacian ``D^-1/2 L D^-1/2``, whose
-off-diagonal entries lie in [0, 1], stored and applied in float32 (on random
-graphs the matvec is bound by random reads of ``x``; halving their size made it
-about 3x faster on the benchmark machine). A float32 pass is trusted down to a
-relative residual of ``F32_RTOL``; tighter requests are met by iterative
-refinement against the exact float64 operator (and, if that stalls, float64
-CG), so the answer has float64 accuracy whatever the tolerance.
+The float32 operator ``D^-1/2 L D^-1/2`` (:meth:`GroundedLaplacian.scaled32`)
+has a unit diagonal and off-diagonal entries in [0, 1]; on random graphs the
+matvec is bound by random reads of ``x``, and halving their size made it about
+3x faster on the benchmark machine.
 """
 
 from __future__ import annotations
@@ -28,20 +22,16 @@ import copy
 import dataclasses
 
 import numpy as np
-import scipy.linalg as sla
 import scipy.sparse as sp
 from scipy.sparse import linalg as spla
 
 from ..costgraph import CostGraph
-from ..parallel import chunk_bounds, dot, norm, run_each
+from ..parallel import chunk_bounds, dot, run_each
 
-__all__ = ["EdgeStructure", "edge_structure", "GroundedLaplacian", "solve_linear", "project_to_range", "F32_RTOL",
-           "MAX_REFINE"]
+__all__ = ["EdgeStructure", "edge_structure", "GroundedLaplacian", "project_to_range", "TINY", "FLUSH"]
 
-F32_RTOL = 1e-4  # a float32 CG pass is trusted to this relative residual; tighter requests are refined in float64
 TINY = 1e-15  # scaled couplings below this are dropped from the float32 operator (relative to its unit diagonal)
 FLUSH = 1e-20  # float32 operands below this fraction of the largest are flushed to zero before a product
-MAX_REFINE = 12  # refinement rounds before falling back to plain float64 CG
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -51,6 +41,9 @@ class EdgeStructure:
     ``fixed`` marks neurons held at their current h (identity rows/columns).
     ``null_labels`` numbers the components whose Laplacian is singular (no
     ground, no fixed neuron; -1 elsewhere), ``n_null`` counts them.
+    ``ground_block`` marks the neurons of the components that touch the ground
+    when none of them is fixed: there the solve may treat the ground as one
+    more unknown (see :mod:`graphbal.solvers.linsolve`); None otherwise.
     ``blocks`` holds ``(a, b, rows, rows_T)``: rows a..b-1 of the pattern as CSR
     and their transpose as CSC over the same index arrays (scipy copies sliced
     views on construction, so they are sliced here once); each Laplacian only
@@ -66,10 +59,15 @@ class EdgeStructure:
     blocks: tuple = ()
     null_labels: np.ndarray | None = None
     n_null: int = 0
+    ground_block: np.ndarray | None = None
 
-    def laplacian(self, w: np.ndarray, diag: np.ndarray) -> GroundedLaplacian:
-        """The float64 Laplacian for edge weights ``w`` (CSR order) and diagonal ``diag``."""
-        return GroundedLaplacian(self, w, diag)
+    def laplacian(self, w: np.ndarray, diag: np.ndarray, io: np.ndarray | None = None) -> GroundedLaplacian:
+        """The float64 Laplacian for edge weights ``w`` (CSR order) and diagonal ``diag``.
+
+        ``io`` (each neuron's coupling to the ground, ``diag`` minus its edge
+        weights) lets the solve treat the ground as an unknown.
+        """
+        return GroundedLaplacian(self, w, diag, io)
 
 
 def edge_structure(cg: CostGraph, fixed: np.ndarray) -> EdgeStructure:
@@ -81,20 +79,24 @@ def edge_structure(cg: CostGraph, fixed: np.ndarray) -> EdgeStructure:
     bounds = chunk_bounds(n, indptr[1:]) if m > 0 else chunk_bounds(n)
     blocks = tuple((a, b) + _rows(indptr, indices, a, b, n) for a, b in bounds)
     fixed = np.asarray(fixed, dtype=bool)
-    null_labels, n_null = _null_components(cg, fixed)
+    null_labels, n_null, ground_block = _components(cg, fixed)
     return EdgeStructure(n=n, indptr=indptr, indices=indices, post=cg.post, pre=cg.pre_intp(),
-                         fixed=fixed, blocks=blocks, null_labels=null_labels, n_null=n_null)
+                         fixed=fixed, blocks=blocks, null_labels=null_labels, n_null=n_null,
+                         ground_block=ground_block)
 
 
-def _null_components(cg: CostGraph, fixed: np.ndarray) -> tuple[np.ndarray, int]:
-    """Label the weak components that touch neither the ground nor a fixed neuron (singular blocks of L)."""
+def _components(cg: CostGraph, fixed: np.ndarray) -> tuple[np.ndarray, int, np.ndarray | None]:
+    """Singular blocks of L (components touching neither ground nor a fixed neuron) and the ground's block."""
     ncomp, labels = cg.components()
-    anchored = np.zeros(ncomp, dtype=bool)
-    np.logical_or.at(anchored, labels, cg.grounded | fixed)
-    keep = ~anchored
+    grounded = np.zeros(ncomp, dtype=bool)
+    np.logical_or.at(grounded, labels, cg.grounded)
+    pinned = np.zeros(ncomp, dtype=bool)
+    np.logical_or.at(pinned, labels, fixed)
+    keep = ~(grounded | pinned)
     number = np.full(ncomp, -1, dtype=np.intp)
     number[keep] = np.arange(int(keep.sum()))
-    return number[labels], int(keep.sum())
+    ground_block = grounded[labels] if grounded.any() and not (grounded & pinned).any() else None
+    return number[labels], int(keep.sum()), ground_block
 
 
 def project_to_range(es: EdgeStructure, x: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -156,10 +158,11 @@ def _symmetric_apply(es: EdgeStructure, blocks: list, z: np.ndarray) -> np.ndarr
 class GroundedLaplacian(spla.LinearOperator):
     """Matrix-free float64 (grounded) Laplacian with identity rows/columns on fixed neurons (B5)."""
 
-    def __init__(self, es: EdgeStructure, w: np.ndarray, diag: np.ndarray):
+    def __init__(self, es: EdgeStructure, w: np.ndarray, diag: np.ndarray, io: np.ndarray | None = None):
         n = es.n
         super().__init__(dtype=np.float64, shape=(n, n))
         self.es, self.w = es, w
+        self.io = None if io is None or es.ground_block is None else np.where(es.fixed, 0.0, io)
         self.d = np.where(es.fixed, 1.0, diag)
         self.free = (~es.fixed).astype(np.float64)
         self.blocks = _attach(es, w)
@@ -217,6 +220,10 @@ class _ScaledLaplacian32(spla.LinearOperator):
 
         run_each(fill, len(es.blocks))
         self.blocks = _attach(es, data)
+        self.ground = L.io is not None and float(L.io.sum()) > 0
+        if self.ground:  # the ground as unknown n: its diagonal is the total io cost, its couplings io_k
+            self.s_ground = 1.0 / np.sqrt(float(L.io.sum()))
+            self.c32 = (L.io * self.s * self.s_ground).astype(np.float32)  # <= 1, like the other couplings
 
     def _matvec(self, y):
         y32 = np.ravel(y).astype(np.float32)  # a copy: the caller's vector is not flushed
@@ -225,102 +232,14 @@ class _ScaledLaplacian32(spla.LinearOperator):
         np.subtract(y, out, out=out, casting="unsafe")
         return out
 
+    def matvec_grounded(self, y: np.ndarray) -> np.ndarray:
+        """The same operator with the ground as unknown ``n`` (``y`` has n + 1 float32 entries)."""
+        n = self.es.n
+        out = np.empty(n + 1, dtype=np.float32)
+        out[:n] = self._matvec(y[:n])
+        out[:n] -= self.c32 * y[n]
+        out[n] = y[n] - dot(self.c32, y[:n])
+        return out
+
     def _rmatvec(self, y):
         return self._matvec(y)
-
-
-def _cg(matvec, b: np.ndarray, rtol: float, maxiter: int, weights: np.ndarray | None = None,
-        node_tol: float = 0.0) -> tuple[np.ndarray, int, np.ndarray]:
-    """Plain CG on an SPD operator in the dtype of ``b``, from x = 0; return ``x``, iterations, residual.
-
-    Stops when ``||r|| <= rtol ||b||`` or, if ``node_tol > 0``, when
-    ``max |weights * r| <= node_tol`` (the per-node test Newton needs; scipy's
-    ``cg`` can test neither that, nor run allocation-free and without BLAS, hence this loop).
-    ``r`` is the recurrence residual.
-    """
-    x = np.zeros_like(b)
-    r = b.copy()
-    d = r.copy()
-    tmp = np.empty_like(b)
-    rr = dot(r, r)
-    target = (rtol * np.sqrt(rr)) ** 2
-
-    def node_met() -> bool:
-        np.abs(r, out=tmp)
-        np.multiply(tmp, weights, out=tmp)
-        return float(tmp.max(initial=0.0)) <= node_tol
-
-    its = 0
-    while rr > target and not (node_tol > 0 and node_met()) and its < maxiter:
-        q = matvec(d)
-        alpha = rr / dot(d, q)
-        x += np.multiply(d, alpha, out=tmp)
-        r -= np.multiply(q, alpha, out=tmp)
-        rr_new = dot(r, r)
-        d *= rr_new / rr
-        d += r
-        rr = rr_new
-        its += 1
-    return x, its, r
-
-
-def solve_linear(L: GroundedLaplacian, rhs: np.ndarray, rtol: float, maxiter: int,
-                 dense: bool = False, node_tol: float = 0.0) -> tuple[np.ndarray, int]:
-    """Solve ``L x = rhs`` to relative residual ``rtol`` (Jacobi-scaled norm); return ``x`` and CG iterations.
-
-    With ``node_tol > 0`` the solve also stops as soon as every node's
-    residual is small against its diagonal, ``max_k |r_k| / d_k <= node_tol``
-    (``r = rhs - L x``): Newton's last step needs exactly that, in the max norm,
-    and not a 2-norm that overshoots it.
-
-    ``dense=True`` factorises the dense matrix (small problems). Otherwise CG
-    runs on ``D^-1/2 L D^-1/2`` in float32. Its result is trusted when it met
-    ``rtol >= F32_RTOL``; otherwise the float64 residual is checked, and
-    iterative refinement follows: each round solves for the correction in
-    float32 and recomputes the true residual, until a criterion holds. If
-    refinement stalls it finishes with float64 CG on the scaled system from
-    the current iterate. ``maxiter`` caps the CG iterations of each pass.
-    """
-    es = L.es
-    if dense:
-        A = L.toarray()
-        if es.n_null:  # L + Z Z^T (Z: indicators of the singular blocks) is SPD and has the same range solution
-            on = np.flatnonzero(es.null_labels >= 0)
-            Z = np.zeros((es.n, es.n_null))
-            Z[on, es.null_labels[on]] = 1.0
-            A += Z @ Z.T
-            rhs = project_to_range(es, rhs, np.ones(es.n))
-        return sla.solve(A, rhs, assume_a="pos"), 0
-    S = L.scaled32()
-    s = S.s + es.fixed  # scaling with 1 on fixed neurons (identity rows)
-    null = np.where(es.fixed, 0.0, np.sqrt(L.d))  # the scaled operator's null vectors (on singular blocks)
-    b = project_to_range(es, s * rhs, null)
-    bnorm = norm(b)
-    if bnorm == 0.0:
-        return np.zeros_like(rhs), 0
-    w32 = S.s.astype(np.float32)  # |r_k| / d_k = |rho_k| s_k for the scaled residual rho = s r
-
-    def solved(rho: np.ndarray) -> bool:
-        return norm(rho) <= rtol * bnorm or (
-            node_tol > 0 and float(np.max(np.abs(rho) * S.s, initial=0.0)) <= node_tol)
-
-    y, total, rho = _cg(S.matvec, b.astype(np.float32), max(rtol, F32_RTOL), maxiter, w32, node_tol)
-    y = y.astype(np.float64)
-    if rtol >= F32_RTOL and norm(rho) <= rtol * bnorm:
-        return s * y, total
-    rnorm_prev = np.inf
-    for _ in range(MAX_REFINE):
-        r = project_to_range(es, s * (rhs - L.matvec(s * y)), null)
-        if solved(r):
-            return s * y, total
-        rnorm = norm(r)
-        if rnorm > 0.5 * rnorm_prev:  # float32 passes no longer gain: finish in float64
-            break
-        rnorm_prev = rnorm
-        dy, its, _ = _cg(S.matvec, r.astype(np.float32), max(rtol * bnorm / rnorm, F32_RTOL), maxiter, w32, node_tol)
-        y, total = y + dy, total + its
-    r = project_to_range(es, s * (rhs - L.matvec(s * y)), null)
-    if solved(r):
-        return s * y, total
-    dy, its, _ = _cg(lambda v: s * L.matvec(s * v), r, rtol * bnorm / norm(r), maxiter, S.s, node_tol)
-    return s * (y + dy), total + its

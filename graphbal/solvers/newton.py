@@ -22,7 +22,8 @@ import numpy as np
 from ..costgraph import CostGraph, flows, log_total_at_zero, segment_sums
 from ..parallel import dot
 from .common import SolverOutput, record
-from .laplacian import F32_RTOL, EdgeStructure, GroundedLaplacian, edge_structure, solve_linear
+from .laplacian import EdgeStructure, GroundedLaplacian, edge_structure
+from .linsolve import F32_RTOL, solve_linear
 
 __all__ = ["solve", "EdgeStructure", "edge_structure", "GroundedLaplacian", "gauge_pins", "solve_linear",
            "warm_start_h"]
@@ -71,7 +72,7 @@ def warm_start_h(cg: CostGraph, es: EdgeStructure, dense: bool) -> np.ndarray:
     d_out = np.bincount(pre, minlength=n) + has_out
     Lam_in = segment_sums(ell, indptr) + np.where(has_in, cg.lam_in - mu, 0.0)
     Lam_out = np.bincount(pre, weights=ell, minlength=n) + np.where(has_out, cg.lam_out - mu, 0.0)
-    L0 = es.laplacian(np.ones(cg.m), (d_in + d_out).astype(float))
+    L0 = es.laplacian(np.ones(cg.m), (d_in + d_out).astype(float), (has_in + has_out).astype(float))
     free = ~es.fixed
     imbalance = np.where(free, d_in - d_out, 0.0)  # sum_e dx_e = x . (d_in - d_out) for x = 0 on fixed neurons
     lam = np.where(free, Lam_in - Lam_out, 0.0)
@@ -138,7 +139,7 @@ def solve(cg: CostGraph, h0: np.ndarray | None = None, *, tol: float = 1e-10, ma
     while not converged and it < maxiter:
         it += 1
         g = f.g
-        L = es.laplacian(f.edge, f.incoming + f.outgoing)
+        L = es.laplacian(f.edge, f.incoming + f.outgoing, f.io)
         rhs = np.where(fixed, 0.0, -g / p)
         # forcing term (spec section 4); CG also stops once the linear model predicts relnode <= tol / 4
         eta = min(0.5, FORCING * np.sqrt(max(f.rel1, 0.0)))
