@@ -217,48 +217,100 @@ class Flows:
         return float(np.abs(self.g).sum() / self.total) if self.total > 0 else 0.0
 
 
-def flows(cg: CostGraph, h: np.ndarray) -> Flows:
-    """Evaluate costs of every synapse at ``h`` in O(m), overflow-free (spec section 3).
+PRODUCT_RANGE = 600.0  # flows multiplies exp factors when they all lie within e^-600 (B3; see flows)
 
-    Threaded over row chunks: ``h_post`` is a repeat (edges are in CSR order),
-    ``h_pre`` one gather, incoming costs segment sums, outgoing costs a
-    per-chunk ``bincount``.
-    """
-    p, n = cg.p, cg.n
-    ph = p * np.asarray(h, dtype=np.float64)
-    s = np.empty(cg.m)
+
+def _edge_costs_log(cg: CostGraph, ph: np.ndarray, out: np.ndarray) -> float:
+    """``out = logc + ph_post - ph_pre`` per edge (threaded); return its maximum."""
     indptr, pre, chunks = cg.csr_indptr(), cg.pre_intp(), cg.row_chunks()
     counts = np.diff(indptr)
 
-    def log_costs(c):
+    def chunk(c):
         ra, rb, ea, eb = chunks[c]
-        seg = s[ea:eb]
+        seg = out[ea:eb]
         np.take(ph, pre[ea:eb], out=seg)
         np.subtract(np.repeat(ph[ra:rb], counts[ra:rb]), seg, out=seg)
         seg += cg.logc[ea:eb]
         return seg.max(initial=-np.inf)
 
-    s_max = max(run_each(log_costs, len(chunks)), default=-np.inf)
+    return max(run_each(chunk, len(chunks)), default=-np.inf)
+
+
+def _scaled_costs(cg: CostGraph) -> tuple[np.ndarray, float, float]:
+    """``exp(logc - max logc)`` per edge, ``max logc`` and the log-cost range (cached)."""
+    cached = cg.__dict__.get("_scaled_costs")
+    if cached is None:
+        top = float(cg.logc.max(initial=-np.inf))
+        bottom = float(cg.logc.min(initial=np.inf))
+        cached = (np.exp(cg.logc - top), top, top - bottom) if cg.m else (np.zeros(0), -np.inf, 0.0)
+        object.__setattr__(cg, "_scaled_costs", cached)
+    return cached
+
+
+def flows(cg: CostGraph, h: np.ndarray) -> Flows:
+    """Evaluate costs of every synapse at ``h`` in O(m), overflow-free (spec section 3).
+
+    Everything is scaled by ``exp(-shift)``. Two evaluations, both threaded
+    over row chunks (``h_post`` a repeat since edges are in CSR order,
+    ``h_pre`` one gather, incoming costs segment sums, outgoing costs a
+    per-chunk ``bincount``):
+
+    * product form, when every factor lies within ``e^-PRODUCT_RANGE``:
+      ``w_e = c_e' E_post F_pre`` with ``c' = exp(logc - max logc)`` (cached),
+      ``E = exp(ph - max ph - extra)``, ``F = exp(-ph - max(-ph))``; no
+      exponential per edge, nothing can underflow or overflow, and ``shift``
+      (a bound on the largest log-cost, at most 700) exceeds it by less than
+      ``PRODUCT_RANGE``;
+    * log form otherwise: ``s_e = logc + ph_post - ph_pre``, ``shift = max s``
+      (also over io and self costs), ``w_e = exp(s_e - shift)``.
+    """
+    p, n = cg.p, cg.n
+    ph = p * np.asarray(h, dtype=np.float64)
+    indptr, pre, chunks = cg.csr_indptr(), cg.pre_intp(), cg.row_chunks()
+    counts = np.diff(indptr)
     s_in = cg.lam_in + ph
     s_out = cg.lam_out - ph
-    shift = max(s_max, s_in.max(initial=-np.inf), s_out.max(initial=-np.inf), cg.log_self)
-    if not np.isfinite(shift):
-        shift = 0.0
+    io_top = max(s_in.max(initial=-np.inf), s_out.max(initial=-np.inf), cg.log_self)
+    w = np.empty(cg.m)
+    c_scaled, lc_top, lc_range = _scaled_costs(cg)
+    hi, lo = float(ph.max(initial=0.0)), float(ph.min(initial=0.0))
+    product = False
+    if cg.m:
+        bound = lc_top + hi - lo  # >= every edge log-cost
+        shift = max(bound, io_top)
+        extra = shift - bound
+        product = lc_range + 2 * (hi - lo) + extra < PRODUCT_RANGE and shift <= 700.0
+    if product:
+        E = np.exp(ph - hi - extra)
+        F = np.exp(lo - ph)
+
+        def fill(c):
+            ra, rb, ea, eb = chunks[c]
+            seg = w[ea:eb]
+            np.take(F, pre[ea:eb], out=seg)
+            seg *= np.repeat(E[ra:rb], counts[ra:rb])
+            seg *= c_scaled[ea:eb]
+
+        run_each(fill, len(chunks))
+    else:
+        shift = max(_edge_costs_log(cg, ph, w), io_top)
+        if not np.isfinite(shift):
+            shift = 0.0
     w_in = np.exp(s_in - shift)
     incoming = w_in.copy()
 
-    def exponentiate(c):
+    def accumulate(c):
         ra, rb, ea, eb = chunks[c]
-        seg = s[ea:eb]
-        seg -= shift
-        np.exp(seg, out=seg)
+        seg = w[ea:eb]
+        if not product:
+            seg -= shift
+            np.exp(seg, out=seg)
         rows = counts[ra:rb] > 0
         if eb > ea:
             incoming[ra:rb][rows] += np.add.reduceat(seg, indptr[ra:rb][rows] - ea)
         return np.bincount(pre[ea:eb], weights=seg, minlength=n), float(seg.sum())
 
-    parts = run_each(exponentiate, len(chunks))
-    w = s
+    parts = run_each(accumulate, len(chunks))
     w_out = np.exp(s_out - shift)
     outgoing = w_out + sum(part for part, _ in parts)
     total = sum(t for _, t in parts) + w_in.sum() + w_out.sum() + np.exp(cg.log_self - shift)

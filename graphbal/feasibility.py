@@ -55,16 +55,21 @@ def scc_analysis(cg: CostGraph) -> SCCAnalysis:
     indptr = np.zeros(n + 2, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:n + 1])
     indptr[n + 1] = indptr[n] + has_out.sum()
-    indices = np.empty(indptr[-1], dtype=np.int64)
+    itype = np.int32 if indptr[-1] < 2**31 - 1 else np.int64  # scipy's csgraph works in int32: no conversion
+    indices = np.empty(indptr[-1], dtype=itype)
     extra = indptr[1:n + 1][has_in] - 1
     mask = np.ones(indptr[n], dtype=bool)
     mask[extra] = False
     indices[:indptr[n]][mask] = cg.pre
     indices[extra] = ground
     indices[indptr[n]:] = np.flatnonzero(has_out)
-    A = sp.csr_array((np.ones(indices.size), indices, indptr), shape=(n + 1, n + 1))
+    A = sp.csr_array((np.ones(indices.size, dtype=np.int8), indices, indptr.astype(itype)),
+                     shape=(n + 1, n + 1))
     ncomp, labels = csgraph.connected_components(A, directed=True, connection="strong")
-    edge_transient = labels[cg.post] != labels[cg.pre]
+    if ncomp - (not (has_in.any() or has_out.any())) <= 1:  # one SCC (plus an unused ground): nothing transient
+        edge_transient = np.zeros(cg.m, dtype=bool)
+    else:
+        edge_transient = np.repeat(labels[:n], np.diff(cg.csr_indptr())) != np.take(labels, cg.pre_intp())
     in_transient = has_in & (labels[:n] != labels[ground])
     out_transient = has_out & (labels[:n] != labels[ground])
     if not (has_in.any() or has_out.any()):

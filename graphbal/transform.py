@@ -55,8 +55,13 @@ def transform(net, h):
             dinv = np.exp(-h)
             if net.is_sparse:
                 W = sp.csr_array(net.W, copy=True)
-                post = np.repeat(np.arange(net.n), np.diff(W.indptr))
-                W.data = W.data * np.exp(h[post] - h[W.indices])
+                counts = np.diff(W.indptr)
+                if np.abs(h).max(initial=0.0) < 300:  # the factor exp(h_i) exp(-h_j) lies within e^+-600
+                    factor = np.repeat(d, counts)  # CSR rows are postsynaptic: d_post is a repeat
+                    factor *= np.take(dinv, W.indices)
+                    W.data *= factor
+                else:
+                    W.data *= np.exp(np.repeat(h, counts) - np.take(h, W.indices))
             else:
                 W = net.W * np.exp(h[:, None] - h[None, :])
             U = None if net.U is None else net.U * d[:, None]

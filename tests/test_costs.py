@@ -114,3 +114,42 @@ def test_log_total_at_zero_matches_logsumexp_on_a_large_threaded_graph():
     expected = logsumexp(np.concatenate([2 * np.log(W.data), 2 * np.log(np.abs(U[:10, 0])), np.zeros(n)]))
     assert log_total_at_zero(cg) == pytest.approx(expected, rel=1e-13)
     assert log_total_at_zero(cg) == log_total_at_zero(cg)
+
+
+@pytest.mark.parametrize("h_scale", [0.0, 1.0, 30.0, 100.0, 400.0])
+def test_flows_product_and_log_forms_agree_with_the_definition(h_scale, monkeypatch):
+    """flows() multiplies exp factors when their range allows, else exponentiates log-costs; both = the definition."""
+    from graphbal import costgraph
+
+    rng = np.random.default_rng(4)
+    n = 60
+    W = (rng.random((n, n)) < 0.2) * np.exp(rng.normal(0, 3, (n, n)))
+    W[np.roll(np.arange(n), -1), np.arange(n)] = 1.0
+    np.fill_diagonal(W, 0.0)
+    W[3, 3] = 2.0  # a self-synapse: costed, never rescaled
+    U = np.zeros((n, 1))
+    U[:5, 0] = 0.5
+    V = np.zeros((1, n))
+    V[0, 7:12] = 3.0
+    net = Network(W, U=U, V=V)
+    cg = costgraph.cost_graph(net, 2.0)
+    h = rng.normal(0, 1, n) * h_scale
+    f = costgraph.flows(cg, h)
+    # the definition, in the log domain to avoid overflow: in_i = sum_j W_ij^2 e^{2(h_i - h_j)} + U_i^2 e^{2 h_i}
+    with np.errstate(divide="ignore"):
+        logW = 2 * np.log(np.abs(W)) + 2 * (h[:, None] - h[None, :])
+        np.fill_diagonal(logW, -np.inf)
+        log_in = np.logaddexp(np.logaddexp.reduce(logW, axis=1), 2 * np.log(np.abs(U[:, 0])) + 2 * h)
+        log_out = np.logaddexp(np.logaddexp.reduce(logW, axis=0), 2 * np.log(np.abs(V[0])) - 2 * h)
+    with np.errstate(divide="ignore"):  # costs far below the largest underflow in the scaled form (by design)
+        for got, want in ((np.log(f.incoming) + f.shift, log_in), (np.log(f.outgoing) + f.shift, log_out)):
+            shown = want > f.shift - 600
+            assert shown.sum() >= 2
+            np.testing.assert_allclose(got[shown], want[shown], rtol=0, atol=1e-12 * max(1, np.abs(want).max()))
+    monkeypatch.setattr(costgraph, "PRODUCT_RANGE", -1.0)  # force the log form
+    g = costgraph.flows(cg, h)
+    assert f.log_total == pytest.approx(g.log_total, rel=1e-13)
+    np.testing.assert_allclose(f.edge * np.exp(f.shift - g.shift), g.edge, rtol=1e-12)
+    np.testing.assert_allclose(f.io * np.exp(f.shift - g.shift), g.io, rtol=1e-12)
+    if h_scale == 1.0:
+        assert f.shift > g.shift  # the product form ran: its shift is a bound, the log form's the maximum

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
@@ -75,3 +76,20 @@ def test_composition_and_bad_h():
         graphbal.transform(net, [800.0, -800.0, 0, 0])
     with pytest.raises(GraphbalError, match="no synapse"):
         graphbal.cycle_products(Network(np.eye(3)), [[0, 1]])
+
+
+@pytest.mark.parametrize("scale, big", [(1.0, 1e200), (350.0, 1.0)])
+def test_sparse_transform_matches_the_elementwise_definition(scale, big):
+    """W_ij -> exp(h_i - h_j) W_ij for sparse W, on both evaluation paths (|h| < 300 and beyond), extreme weights."""
+    rng = np.random.default_rng(5)
+    n = 200
+    W = sp.random(n, n, density=0.05, random_state=1, format="csr") * big
+    W.data[::7] = 1e-200
+    h = rng.uniform(-1, 1, n) * scale
+    new = graphbal.transform(graphbal.Network(W), h)
+    dense = W.toarray()
+    rows, cols = np.nonzero(dense)
+    expected = dense[rows, cols] * np.exp(h[rows] - h[cols])
+    finite = np.isfinite(expected) & (expected != 0)
+    got = new.W.toarray()[rows, cols]
+    np.testing.assert_allclose(got[finite], expected[finite], rtol=1e-12)

@@ -92,7 +92,7 @@ def _components(cg: CostGraph, fixed: np.ndarray) -> tuple[np.ndarray, int, np.n
     np.logical_or.at(grounded, labels, cg.grounded)
     pinned = np.zeros(ncomp, dtype=bool)
     np.logical_or.at(pinned, labels, fixed)
-    keep = ~(grounded | pinned)
+    keep = ~(grounded | pinned) & (np.bincount(labels, minlength=ncomp) > 0)  # SCC labels may skip the ground's
     number = np.full(ncomp, -1, dtype=np.intp)
     number[keep] = np.arange(int(keep.sum()))
     ground_block = grounded[labels] if grounded.any() and not (grounded & pinned).any() else None
@@ -105,6 +105,11 @@ def project_to_range(es: EdgeStructure, x: np.ndarray, v: np.ndarray) -> np.ndar
     if es.n_null == 0:
         return x
     lab = es.null_labels
+    if es.n_null == 1 and lab[0] >= 0 and lab.min() == 0:  # one singular block holding every neuron
+        vv = dot(v, v)
+        if vv > 0:
+            x -= (dot(x, v) / vv) * v
+        return x
     on = lab >= 0
     vv = np.bincount(lab[on], weights=v[on] * v[on], minlength=es.n_null)
     xv = np.bincount(lab[on], weights=x[on] * v[on], minlength=es.n_null)

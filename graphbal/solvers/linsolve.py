@@ -77,26 +77,33 @@ def _float32_pass(L: GroundedLaplacian, rho: np.ndarray, atol: float, maxiter: i
                   node_tol: float) -> tuple[np.ndarray, int, np.ndarray]:
     """One float32 CG pass on the scaled grounded system ``S y = rho``; return ``y``, iterations, residual.
 
-    With the ground as unknown (module docstring) the pass solves the
-    augmented system and maps its solution back to the grounded one.
+    The system is normalised first (``rho / ||rho||``, node weights ``s / max s``)
+    so that float32's range holds it whatever the scale of the costs. With the
+    ground as unknown (module docstring) the pass solves the augmented system
+    and maps its solution back to the grounded one.
     """
     S = L.scaled32()
-    w32 = S.s.astype(np.float32)  # |r_k| / d_k = |rho_k| s_k for the scaled residual rho = s r
-    if not S.ground:
-        y, its, res = _cg(S.matvec, rho.astype(np.float32), atol, maxiter, w32, node_tol)
-        return y.astype(np.float64), its, res
     es, n = L.es, L.es.n
+    unit = norm(rho)
+    if unit == 0.0:
+        return np.zeros(n), 0, np.zeros(n)
+    s_max = float(S.s.max(initial=0.0)) or 1.0
+    w32 = (S.s / s_max).astype(np.float32)  # |r_k| / d_k = |rho_k| s_k for the scaled residual rho = s r
+    node = node_tol / (unit * s_max)
+    if not S.ground:
+        y, its, res = _cg(S.matvec, (rho / unit).astype(np.float32), atol / unit, maxiter, w32, node)
+        return y.astype(np.float64) * unit, its, res.astype(np.float64) * unit
     block = es.ground_block
     root_d = np.sqrt(L.d)
     rho_aug = np.empty(n + 1)
-    rho_aug[:n] = rho
-    rho_aug[n] = -S.s_ground * float(rho[block] @ root_d[block])  # s_g * (-sum of the block's rhs)
+    rho_aug[:n] = rho / unit
+    rho_aug[n] = -S.s_ground * float(rho_aug[:n][block] @ root_d[block])  # s_g * (-sum of the block's rhs)
     weights = np.append(w32, np.float32(0.0))  # the ground's own residual is not a neuron's
-    y, its, res = _cg(S.matvec_grounded, rho_aug.astype(np.float32), atol, maxiter, weights, node_tol)
+    y, its, res = _cg(S.matvec_grounded, rho_aug.astype(np.float32), atol / unit, maxiter, weights, node)
     y = y.astype(np.float64)
     out = y[:n]
     out[block] -= (S.s_ground * y[n]) * root_d[block]  # x - x_ground on the ground's block, in scaled units
-    return out, its, res[:n]
+    return out * unit, its, res[:n].astype(np.float64) * unit
 
 
 def solve_linear(L: GroundedLaplacian, rhs: np.ndarray, rtol: float, maxiter: int,
@@ -132,10 +139,13 @@ def solve_linear(L: GroundedLaplacian, rhs: np.ndarray, rtol: float, maxiter: in
     es = L.es
     if dense:
         A = L.toarray()
-        if es.n_null:  # L + Z Z^T (Z: indicators of the singular blocks) is SPD and has the same range solution
+        if es.n_null:  # L + Z Z^T (Z: scaled indicators of the singular blocks) is SPD, same range solution
             on = np.flatnonzero(es.null_labels >= 0)
+            lab = es.null_labels[on]
+            size = np.bincount(lab, minlength=es.n_null)
+            level = np.bincount(lab, weights=np.diag(A)[on], minlength=es.n_null) / size  # mean diagonal
             Z = np.zeros((es.n, es.n_null))
-            Z[on, es.null_labels[on]] = 1.0
+            Z[on, lab] = np.sqrt(level / size)[lab]  # Z Z^T has eigenvalue `level` on each block's constant
             A += Z @ Z.T
             rhs = project_to_range(es, rhs, np.ones(es.n))
         return sla.solve(A, rhs, assume_a="pos"), 0

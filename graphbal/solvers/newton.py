@@ -145,6 +145,8 @@ def solve(cg: CostGraph, h0: np.ndarray | None = None, *, tol: float = 1e-10, ma
         eta = min(0.5, FORCING * np.sqrt(max(f.rel1, 0.0)))
         step, ncg = solve_linear(L, rhs, eta, cg_maxiter, dense, node_tol=0.25 * tol / p)
         cg_counts.append(ncg)
+        if not step.any():  # nothing left that the linear solve can resolve: stop rather than idle
+            break
         slope = p * dot(g, step)  # scaled directional derivative of C
         t, accepted = 1.0, False
         g1 = np.abs(g).sum()
