@@ -127,7 +127,7 @@ def total_cost(net, p: float = 2, h=None, *, io_cost: bool = True) -> float:
     >>> net = graphbal.Network(np.array([[0.0, 2.0], [1.0, 0.0]]))
     >>> graphbal.total_cost(net, p=2)
     5.0
-    >>> graphbal.total_cost(net, p=2, h=[0.0, np.log(2) / 2])
+    >>> round(graphbal.total_cost(net, p=2, h=[0.0, np.log(2) / 2]), 12)
     4.0
     """
     f = flows(cost_graph(net, p, io_cost=io_cost), check_h(h, net.n))
