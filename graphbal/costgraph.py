@@ -318,7 +318,15 @@ def flows(cg: CostGraph, h: np.ndarray) -> Flows:
 
 
 def segment_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
-    """Sums of ``values`` over the CSR rows ``indptr`` (0 for empty rows); faster than a weighted bincount."""
+    """Sums of ``values`` over the CSR rows ``indptr`` (0 for empty rows); faster than a weighted bincount.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from graphbal.costgraph import segment_sums
+    >>> segment_sums(np.array([1.0, 2.0, 3.0]), np.array([0, 2, 2, 3]))
+    array([3., 0., 3.])
+    """
     out = np.zeros(indptr.size - 1)
     nonempty = indptr[1:] > indptr[:-1]
     if values.size:

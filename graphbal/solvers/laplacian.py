@@ -71,7 +71,17 @@ class EdgeStructure:
 
 
 def edge_structure(cg: CostGraph, fixed: np.ndarray) -> EdgeStructure:
-    """Build the :class:`EdgeStructure` of ``cg`` once (spec section 3)."""
+    """Build the :class:`EdgeStructure` of ``cg`` once (spec section 3).
+
+    Examples
+    --------
+    >>> import numpy as np, graphbal
+    >>> from graphbal.costgraph import cost_graph
+    >>> cg = cost_graph(graphbal.Network(np.array([[0.0, 1.0], [1.0, 0.0]]), U=[[1.0], [0.0]]), 2.0)
+    >>> es = edge_structure(cg, np.zeros(2, dtype=bool))
+    >>> es.n_null, es.ground_block.tolist()  # grounded: nothing singular, both neurons in the ground's block
+    (0, [True, True])
+    """
     n, m = cg.n, cg.m
     itype = np.int32 if max(n, m) < 2**31 - 1 else np.int64  # one index dtype: scipy would copy to unify
     indptr = cg.csr_indptr().astype(itype)
@@ -100,7 +110,17 @@ def _components(cg: CostGraph, fixed: np.ndarray) -> tuple[np.ndarray, int, np.n
 
 
 def project_to_range(es: EdgeStructure, x: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Remove from ``x`` its component along the null vector ``v`` of each singular block (a copy)."""
+    """Remove from ``x`` its component along the null vector ``v`` of each singular block (a copy).
+
+    Examples
+    --------
+    >>> import numpy as np, graphbal
+    >>> from graphbal.costgraph import cost_graph
+    >>> cg = cost_graph(graphbal.Network(np.array([[0.0, 1.0], [1.0, 0.0]])), 2.0)  # no ground: singular
+    >>> es = edge_structure(cg, np.zeros(2, dtype=bool))
+    >>> project_to_range(es, np.array([3.0, 1.0]), np.ones(2))
+    array([ 1., -1.])
+    """
     x = np.array(x, copy=True)
     if es.n_null == 0:
         return x
