@@ -238,3 +238,22 @@ def test_ground_as_unknown_needs_fewer_iterations_on_few_io_neurons():
     for x in (x_plain, x_aug):
         r = (rhs - L.matvec(x)) / np.sqrt(L.d)
         assert np.linalg.norm(r) <= 1.01e-4 * np.linalg.norm(rhs / np.sqrt(L.d))
+
+
+def test_explicit_pins_in_a_grounded_component_keep_the_plain_grounded_solve():
+    """A fixed neuron inside the ground's component anchors it: the ground must not float (x_fixed stays 0)."""
+    net = _random_net(1200, 23)
+    cg = cost_graph(net, 2.0)
+    f = flows(cg, np.zeros(cg.n))
+    fixed = np.zeros(cg.n, dtype=bool)
+    fixed[[5, 600]] = True
+    es = laplacian.edge_structure(cg, fixed)
+    assert es.ground_block is None and es.n_null == 0
+    L = es.laplacian(f.edge, f.incoming + f.outgoing, f.io)
+    assert not L.scaled32().ground
+    dense = _dense_reference(cg, f.edge, f.incoming + f.outgoing, fixed)
+    rhs = np.random.default_rng(24).normal(size=cg.n)
+    rhs[fixed] = 0.0
+    x, _ = linsolve.solve_linear(L, rhs, 1e-10, 5000)
+    np.testing.assert_allclose(x, np.linalg.solve(dense, rhs), rtol=1e-6, atol=1e-8 * np.abs(x).max())
+    assert np.all(x[fixed] == 0.0)
