@@ -152,6 +152,23 @@ class CostGraph:
             object.__setattr__(self, "_components", cached)
         return cached
 
+    def components_touching(self, mask: np.ndarray) -> np.ndarray:
+        """Per weak component (:meth:`components`): does any of its neurons have ``mask`` set?"""
+        ncomp, labels = self.components()
+        out = np.zeros(ncomp, dtype=bool)
+        np.logical_or.at(out, labels, mask)
+        return out
+
+    def costed(self) -> np.ndarray:
+        """Neurons with at least one costed synapse (free-free or io; cached). The others have arbitrary h."""
+        cached = self.__dict__.get("_costed")
+        if cached is None:
+            cached = self.grounded.copy()
+            cached[self.post] = True
+            cached[self.pre] = True
+            object.__setattr__(self, "_costed", cached)
+        return cached
+
 
 def cost_graph(net, p: float = 2.0, *, io_cost: bool = True, alpha=None) -> CostGraph:
     """Build the :class:`CostGraph` of ``net`` at h = 0 (B1).
@@ -359,14 +376,9 @@ def center_gauge(cg: CostGraph, h: np.ndarray) -> np.ndarray:
     """Fix the gauge: mean zero on ground-free weak components, 0 on cost-free neurons."""
     h = np.array(h, dtype=np.float64, copy=True)
     ncomp, labels = cg.components()
-    touches = np.zeros(ncomp, dtype=bool)
-    np.logical_or.at(touches, labels, cg.grounded)
     size = np.maximum(np.bincount(labels, minlength=ncomp), 1)
     mean = np.bincount(labels, weights=h, minlength=ncomp) / size
-    free = ~touches[labels]
+    free = ~cg.components_touching(cg.grounded)[labels]
     h[free] -= mean[labels[free]]
-    has_cost = cg.grounded.copy()
-    has_cost[cg.post] = True
-    has_cost[cg.pre] = True
-    h[~has_cost] = 0.0
+    h[~cg.costed()] = 0.0
     return h

@@ -16,7 +16,7 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 from scipy.sparse import linalg as spla
 
-from .costgraph import CostGraph, check_h, cost_graph, flows
+from .costgraph import CostGraph, center_gauge, check_h, cost_graph, flows
 from .errors import GraphbalError
 
 __all__ = ["conductance", "laplacian", "Eigenmodes", "eigenmodes", "project", "laplacian_solve",
@@ -225,9 +225,4 @@ def laplacian_solve(cg: CostGraph, h: np.ndarray, rhs: np.ndarray) -> np.ndarray
     scale = np.exp(f.shift)
     b = np.where(fixed, 0.0, rhs / scale)
     x, _ = solve_linear(L, b, 1e-12, 20_000, dense=cg.n <= 2000)
-    ncomp, labels = cg.components()
-    grounded = np.zeros(ncomp, dtype=bool)
-    np.logical_or.at(grounded, labels, cg.grounded)
-    size = np.maximum(np.bincount(labels, minlength=ncomp), 1)
-    mean = np.bincount(labels, weights=x, minlength=ncomp) / size
-    return np.where(grounded[labels], x, x - mean[labels])
+    return center_gauge(cg, x)  # mean zero on ground-free components (x is already 0 on fixed neurons)

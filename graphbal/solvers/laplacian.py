@@ -98,10 +98,8 @@ def edge_structure(cg: CostGraph, fixed: np.ndarray) -> EdgeStructure:
 def _components(cg: CostGraph, fixed: np.ndarray) -> tuple[np.ndarray, int, np.ndarray | None]:
     """Singular blocks of L (components touching neither ground nor a fixed neuron) and the ground's block."""
     ncomp, labels = cg.components()
-    grounded = np.zeros(ncomp, dtype=bool)
-    np.logical_or.at(grounded, labels, cg.grounded)
-    pinned = np.zeros(ncomp, dtype=bool)
-    np.logical_or.at(pinned, labels, fixed)
+    grounded = cg.components_touching(cg.grounded)
+    pinned = cg.components_touching(fixed)
     keep = ~(grounded | pinned) & (np.bincount(labels, minlength=ncomp) > 0)  # SCC labels may skip the ground's
     number = np.full(ncomp, -1, dtype=np.intp)
     number[keep] = np.arange(int(keep.sum()))

@@ -44,10 +44,7 @@ def gauge_pins(cg: CostGraph) -> np.ndarray:
     the residuals of all other neurons of its component, and its relnode
     could stall above tol while every other neuron is balanced.
     """
-    active = cg.grounded.copy()
-    active[cg.post] = True
-    active[cg.pre] = True
-    return ~active
+    return ~cg.costed()
 
 
 def warm_start_h(cg: CostGraph, es: EdgeStructure, dense: bool) -> np.ndarray:
