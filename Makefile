@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 TORCH  ?= torch==2.13.0
 OUT    ?= report
 
-.PHONY: install install-train test demo lint bench clean
+.PHONY: install install-train test demo lint bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -e ".[dev]"
+	touch $@
+
+$(VENV)/.installed-docs: $(VENV)/.installed
+	$(BIN)/python -m pip install -e ".[docs]"
 	touch $@
 
 $(VENV)/.installed-train: $(VENV)/.installed
@@ -40,10 +44,15 @@ demo: install
 	$(BIN)/graphbal analyze celegans_cook2019_chem --out $(OUT) --force
 
 lint: install
-	$(BIN)/ruff check graphbal tests benchmarks examples
+	$(BIN)/ruff check graphbal tests benchmarks examples datasets
+	$(BIN)/ruff format --check graphbal tests benchmarks examples datasets
+
+# HTML documentation (Sphinx + numpydoc, no network at build time) -> docs/_build/html/index.html
+docs: install $(VENV)/.installed-docs
+	$(BIN)/python -m sphinx -W --keep-going -b html docs docs/_build/html
 
 bench: install
 	$(BIN)/python benchmarks/bench_balance.py
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache
+	rm -rf $(VENV) $(OUT) .pytest_cache docs/_build docs/generated

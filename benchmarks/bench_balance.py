@@ -91,9 +91,18 @@ def run_case(case: dict) -> dict:
     res = graphbal.balance(net, method=method, tol=case["tol"], **opts)
     seconds = time.perf_counter() - t
     imb = graphbal.imbalance(net, h=res.h)
-    return {"method": method, "graph": kind, "n": net.n, "edges": net.n_edges,
-            "seconds": seconds, "peak_mem_MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "relnode": imb.relnode, "rel1": imb.rel1, "iters": res.iterations, "converged": res.converged}
+    return {
+        "method": method,
+        "graph": kind,
+        "n": net.n,
+        "edges": net.n_edges,
+        "seconds": seconds,
+        "peak_mem_MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "relnode": imb.relnode,
+        "rel1": imb.rel1,
+        "iters": res.iterations,
+        "converged": res.converged,
+    }
 
 
 def run_matrix_balance(case: dict) -> dict:
@@ -116,9 +125,19 @@ def run_matrix_balance(case: dict) -> dict:
     imb = graphbal.imbalance(net, h=h, io_cost=False)
     exact = graphbal.balance(net, io_cost=False, tol=1e-10)  # the true minimum, for reference
     change = graphbal.total_cost(net, h=h, io_cost=False) / exact.cost_after - 1
-    return {"method": "scipy.matrix_balance", "graph": "dense", "n": n, "edges": n * n, "seconds": seconds,
-            "peak_mem_MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "relnode": imb.relnode,
-            "rel1": imb.rel1, "iters": 1, "converged": False, "cost_change": change}
+    return {
+        "method": "scipy.matrix_balance",
+        "graph": "dense",
+        "n": n,
+        "edges": n * n,
+        "seconds": seconds,
+        "peak_mem_MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "relnode": imb.relnode,
+        "rel1": imb.rel1,
+        "iters": 1,
+        "converged": False,
+        "cost_change": change,
+    }
 
 
 def run_calibration(case: dict) -> dict:
@@ -136,8 +155,14 @@ def run_calibration(case: dict) -> dict:
         t = time.perf_counter()
         A @ x
         times.append(time.perf_counter() - t)
-    return {"method": "calibration (SpMV 1.1e7 random entries)", "graph": "random", "n": n, "edges": A.nnz,
-            "seconds": min(times), "factor": min(times) / 0.066}
+    return {
+        "method": "calibration (SpMV 1.1e7 random entries)",
+        "graph": "random",
+        "n": n,
+        "edges": A.nnz,
+        "seconds": min(times),
+        "factor": min(times) / 0.066,
+    }
 
 
 def speedups(records: list[dict]) -> list[str]:
@@ -150,10 +175,17 @@ def speedups(records: list[dict]) -> list[str]:
             for nw in newton:
                 if nw["n"] == o["n"]:
                     ratio = o["seconds"] / nw["seconds"]
-                    bound = "" if o["converged"] else (f" (lower bound: Osborne stopped unconverged at its sweep cap, "
-                                                      f"relnode {o['relnode']:.1e})")
-                    lines.append(f"{graph} n={o['n']}: newton {nw['seconds']:.3g} s, osborne {o['seconds']:.3g} s "
-                                 f"-> Newton {ratio:.1f}x faster{bound}")
+                    bound = (
+                        ""
+                        if o["converged"]
+                        else (
+                            f" (lower bound: Osborne stopped unconverged at its sweep cap, relnode {o['relnode']:.1e})"
+                        )
+                    )
+                    lines.append(
+                        f"{graph} n={o['n']}: newton {nw['seconds']:.3g} s, osborne {o['seconds']:.3g} s "
+                        f"-> Newton {ratio:.1f}x faster{bound}"
+                    )
     return lines
 
 
@@ -162,16 +194,19 @@ def cases(args) -> list[dict]:
     calib = [{"graph": "calibration", "n": 0, "method": "calibration", "tol": tol}]
     if args.quick:
         return [{"graph": "random", "n": 1000, "method": m, "tol": tol} for m in ("newton", "osborne")] + [
-            {"graph": "dense", "n": 200, "method": "matrix_balance", "tol": tol}]
+            {"graph": "dense", "n": 200, "method": "matrix_balance", "tol": tol}
+        ]
     out = calib + [{"graph": "random", "n": n, "method": "newton", "tol": tol} for n in (1000, 10_000, 100_000)]
     if args.big:
         out.append({"graph": "random", "n": 1_000_000, "method": "newton", "tol": tol})
-    out += [{"graph": "random", "n": 100_000, "method": "osborne", "tol": tol},
-            {"graph": "grid", "n": 316 * 316, "method": "newton", "tol": tol},
-            {"graph": "grid", "n": 316 * 316, "method": "osborne", "tol": tol, "maxiter": args.osborne_sweeps},
-            {"graph": "pins", "n": 100_000, "method": "newton", "tol": tol},
-            {"graph": "pins", "n": 100_000, "method": "osborne", "tol": tol},
-            {"graph": "dense", "n": 2000, "method": "matrix_balance", "tol": tol}]
+    out += [
+        {"graph": "random", "n": 100_000, "method": "osborne", "tol": tol},
+        {"graph": "grid", "n": 316 * 316, "method": "newton", "tol": tol},
+        {"graph": "grid", "n": 316 * 316, "method": "osborne", "tol": tol, "maxiter": args.osborne_sweeps},
+        {"graph": "pins", "n": 100_000, "method": "newton", "tol": tol},
+        {"graph": "pins", "n": 100_000, "method": "osborne", "tol": tol},
+        {"graph": "dense", "n": 2000, "method": "matrix_balance", "tol": tol},
+    ]
     return out
 
 
@@ -181,8 +216,12 @@ def main(argv=None) -> int:
     parser.add_argument("--big", action="store_true", help="include random n = 1e6 (11 M edges)")
     parser.add_argument("--json", help="write the records to this JSON file")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per case (default 900)")
-    parser.add_argument("--osborne-sweeps", type=int, default=8000,
-                        help="sweep cap for Osborne on the grid (it does not converge there; the cap bounds the run)")
+    parser.add_argument(
+        "--osborne-sweeps",
+        type=int,
+        default=8000,
+        help="sweep cap for Osborne on the grid (it does not converge there; the cap bounds the run)",
+    )
     parser.add_argument("--case", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.case:
@@ -198,12 +237,16 @@ def main(argv=None) -> int:
             print(f"{case['method']} | {case['graph']} | {case['n']} | ERROR {rec['error']}")
         else:
             if "factor" in rec:
-                print(f"{rec['method']} | {rec['seconds']:.3g} s = {rec['factor']:.2f} x the spec machine's 0.066 s",
-                      flush=True)
+                print(
+                    f"{rec['method']} | {rec['seconds']:.3g} s = {rec['factor']:.2f} x the spec machine's 0.066 s",
+                    flush=True,
+                )
                 continue
             extra = f" | cost {100 * rec['cost_change']:+.1f}% above the exact minimum" if "cost_change" in rec else ""
-            print(" | ".join(f"{rec[c]:.3g}" if isinstance(rec[c], float) else str(rec[c]) for c in cols) + extra,
-                  flush=True)
+            print(
+                " | ".join(f"{rec[c]:.3g}" if isinstance(rec[c], float) else str(rec[c]) for c in cols) + extra,
+                flush=True,
+            )
     for line in speedups(records):
         print(line)
     write_json(records, args.json)

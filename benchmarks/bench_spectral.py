@@ -40,15 +40,23 @@ def run_case(case: dict) -> dict:
         detail = f"gap {modes.spectral_gap:.4g}, lambda_10 {modes.eigenvalues[-1]:.4g}"
     seconds = time.perf_counter() - t
     del np
-    return {**case, "seconds": seconds, "peak_mem_MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "detail": detail}
+    return {
+        **case,
+        "seconds": seconds,
+        "peak_mem_MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "detail": detail,
+    }
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--tasks", nargs="+", default=["lobpcg", "perturb"],
-                        help="shift-invert is also available (slow: LU fill-in on expanders)")
+    parser.add_argument(
+        "--tasks",
+        nargs="+",
+        default=["lobpcg", "perturb"],
+        help="shift-invert is also available (slow: LU fill-in on expanders)",
+    )
     parser.add_argument("--json", help="write the records to this JSON file")
     parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--case", help=argparse.SUPPRESS)

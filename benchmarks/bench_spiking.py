@@ -1,6 +1,6 @@
 """Spiking benchmark: simulated seconds per wall-clock second for N = 50, 100, 400 (numpy kernel).
 
-Linear variant (psi = r, closed-form slow weights, spec T1 set-up) and the
+Linear variant (psi = r, closed-form slow weights, the analytic damped-oscillator set-up) and the
 basis variant used for Van der Pol (N_b = 6 N, learning on).
 
     python benchmarks/bench_spiking.py [--json out.json]

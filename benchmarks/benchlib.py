@@ -11,8 +11,13 @@ import sys
 def run_case_in_subprocess(script: str, case: dict, timeout: float) -> dict:
     """Run ``script --case JSON`` in a fresh Python process (so ru_maxrss is per case); return its record."""
     try:
-        proc = subprocess.run([sys.executable, script, "--case", json.dumps(case)], capture_output=True, text=True,
-                              timeout=timeout, env=dict(os.environ, PYTHONWARNINGS="ignore"))
+        proc = subprocess.run(
+            [sys.executable, script, "--case", json.dumps(case)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=dict(os.environ, PYTHONWARNINGS="ignore"),
+        )
     except subprocess.TimeoutExpired:
         return {**case, "error": f"timeout after {timeout:.0f} s"}
     if proc.returncode != 0:

@@ -74,8 +74,13 @@ def source_counts(cache: dict) -> dict:
     chem = sum(1 for i in range(n) for j in range(n) if cs[i][j] != 0)
     gap = sum(1 for i in range(n) for j in range(i + 1, n) if gj[i][j] != 0 or gj[j][i] != 0)
     self_gap = sum(1 for i in range(n) if gj[i][i] != 0)
-    return {"nodes": n, "chemical": chem, "electrical": gap, "self_gap_junctions_dropped": self_gap,
-            "chemical_synapses": int(sum(sum(r) for r in cs))}
+    return {
+        "nodes": n,
+        "chemical": chem,
+        "electrical": gap,
+        "self_gap_junctions_dropped": self_gap,
+        "chemical_synapses": int(sum(sum(r) for r in cs)),
+    }
 
 
 def build(root: Path) -> dict:

@@ -1,8 +1,8 @@
-"""Synaptic balancing of a spiking network (ebn.md E16, T9).
+"""Synaptic balancing of a spiking network (docs/dynamics.rst, 'Balancing a spiking network').
 
 The analytic linear EBN (damped oscillator, N = 40) is exported as a graph
 (W = slow weights, U = F, V = D) and balanced. Applied with the full
-co-transform of E16 (thresholds and spike sizes scaled too) the balancing
+co-transform (thresholds and spike sizes scaled too) the balancing
 leaves every spike time and the readout unchanged; the plain graph transform
 alone does not. Prints the numbers and writes a JSON.
 
@@ -19,8 +19,7 @@ from pathlib import Path
 import numpy as np
 
 import graphbal
-from graphbal.dynamics.spiking import linear_slow_weights, make_ebn, relative_error, run
-from graphbal.dynamics.spiking_analysis import cotransform, to_network
+from graphbal.dynamics.spiking import cotransform, linear_slow_weights, make_ebn, relative_error, run, to_network
 from graphbal.dynamics.targets import damped_oscillator, ou_input
 
 
@@ -38,14 +37,20 @@ def main(argv=None) -> int:
     c = ou_input(20_000, 2, amplitude=30, seed=1)
     before = run(net, tg, c)
     full = run(cotransform(net, res.h), tg, c)
-    plain = run(dataclasses.replace(net, slow=np.array(res.network.W), F=np.array(res.network.U),
-                                    D=np.array(res.network.V)), tg, c)
+    plain = run(
+        dataclasses.replace(net, slow=np.array(res.network.W), F=np.array(res.network.U), D=np.array(res.network.V)),
+        tg,
+        c,
+    )
     numbers = {
-        "slow_graph_cost_before": res.cost_before, "slow_graph_cost_after": res.cost_after,
+        "slow_graph_cost_before": res.cost_before,
+        "slow_graph_cost_after": res.cost_after,
         "h_range": float(np.ptp(res.h)),
         "spikes": int(before.spike_neuron.size),
-        "identical_spikes_with_cotransform": bool(np.array_equal(before.spike_neuron, full.spike_neuron)
-                                                  and np.array_equal(before.spike_step, full.spike_step)),
+        "identical_spikes_with_cotransform": bool(
+            np.array_equal(before.spike_neuron, full.spike_neuron)
+            and np.array_equal(before.spike_step, full.spike_step)
+        ),
         "max_readout_difference_cotransform": float(np.abs(full.xhat - before.xhat).max()),
         "identical_spikes_plain_transform": bool(np.array_equal(before.spike_neuron, plain.spike_neuron)),
         "readout_error_before": relative_error(before.x, before.xhat),

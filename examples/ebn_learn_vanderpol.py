@@ -1,8 +1,8 @@
-"""Learn Van der Pol dynamics in an efficient balanced spiking network with the local rule (ebn.md T3, T4).
+"""Learn Van der Pol dynamics in an efficient balanced spiking network with the local rule (Alemi et al. 2018).
 
 N = 50 neurons, N_b = 300 tanh basis functions on the readout, k = 50 /s, OU
 command input (amplitude 3, 50 ms), trials of 10 s; eta = 1, decayed over
-the last trials (spec: hold k, decay eta). Then an autonomous test: lock on
+the last trials (hold k, decay eta; docs/dynamics.rst, 'Learning'). Then an autonomous test: lock on
 for 1 s with the error feedback, then k = c = 0. Writes the teacher vs
 network trajectories, a raster, and a JSON of amplitude, period and rates
 (intact and with 25% / 50% of the neurons silenced).
@@ -24,9 +24,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from graphbal.draw import save_figure  # noqa: E402
-from graphbal.dynamics.spiking import make_ebn, run  # noqa: E402
-from graphbal.dynamics.spiking_analysis import oscillation  # noqa: E402
-from graphbal.dynamics.spiking_learn import autonomous, learn  # noqa: E402
+from graphbal.dynamics.spiking import autonomous, learn, make_ebn, oscillation, run  # noqa: E402
 from graphbal.dynamics.targets import van_der_pol  # noqa: E402
 
 

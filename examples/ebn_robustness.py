@@ -1,6 +1,6 @@
-"""Robustness of an efficient balanced spiking network (ebn.md T4-T7): neuron loss and voltage noise.
+"""Robustness of an efficient balanced spiking network: neuron loss and voltage noise.
 
-The analytic linear network of T1 (damped oscillator, N = 40, closed-form slow
+The analytic linear network (damped oscillator, N = 40, closed-form slow
 weights, OU input of amplitude 30) is run with a growing fraction of neurons
 silenced and with growing voltage noise; we report the readout error, mean
 firing rate, ISI CV and E/I balance (median corr(E, -I), tau = 10 ms).
@@ -22,8 +22,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from graphbal.draw import save_figure  # noqa: E402
-from graphbal.dynamics.spiking import linear_slow_weights, make_ebn, relative_error, run  # noqa: E402
-from graphbal.dynamics.spiking_analysis import ei_balance, isi_cv  # noqa: E402
+from graphbal.dynamics.spiking import (  # noqa: E402
+    ei_balance,
+    isi_cv,
+    linear_slow_weights,
+    make_ebn,
+    relative_error,
+    run,
+)
 from graphbal.dynamics.targets import damped_oscillator, ou_input  # noqa: E402
 
 
@@ -44,14 +50,26 @@ def main(argv=None) -> int:
     for frac in (0.0, 0.25, 0.5, 0.75, 0.9):
         res = run(net, tg, c, dead=order[: int(frac * net.N)], record_currents=True)
         ei = ei_balance(res.currents, res.dt * res.record_every)
-        rows["removed"].append({"fraction": frac, "error": relative_error(res.x, res.xhat),
-                                "rate_hz": float(res.rates.mean()), "ei_corr": ei["median_corr"]})
+        rows["removed"].append(
+            {
+                "fraction": frac,
+                "error": relative_error(res.x, res.xhat),
+                "rate_hz": float(res.rates.mean()),
+                "ei_corr": ei["median_corr"],
+            }
+        )
     for sigma in (0.0, 0.0005, 0.001, 0.002, 0.004):
         res = run(net, tg, c, sigma_V=sigma, seed=3)
         cv = isi_cv(res.spike_neuron, res.spike_step, net.N)
-        rows["noise"].append({"sigma_V": sigma, "noise_std_over_T": sigma / np.sqrt(2 * net.lam) / net.thresholds[0],
-                              "error": relative_error(res.x, res.xhat), "rate_hz": float(res.rates.mean()),
-                              "median_isi_cv": float(np.nanmedian(cv))})
+        rows["noise"].append(
+            {
+                "sigma_V": sigma,
+                "noise_std_over_T": sigma / np.sqrt(2 * net.lam) / net.thresholds[0],
+                "error": relative_error(res.x, res.xhat),
+                "rate_hz": float(res.rates.mean()),
+                "median_isi_cv": float(np.nanmedian(cv)),
+            }
+        )
     fig, ax = plt.subplots(1, 2, figsize=(11, 4))
     rem = rows["removed"]
     ax[0].semilogy([r["fraction"] for r in rem], [r["error"] for r in rem], "o-", label="readout error")

@@ -72,11 +72,17 @@ def main(argv=None) -> int:
     fig.tight_layout()
     files = save_figure(fig, out / "fig1_two_neuron_noise.png", svg=True)
     costs = {"a": graphbal.total_cost(a, io_cost=False), "b": graphbal.total_cost(b, io_cost=False)}
-    numbers = {"max_noiseless_output_difference": float(np.max(np.abs(ra.outputs - rb.outputs))),
-               "noisy_output_mse": {"a": mse_a, "b": mse_b}, "recurrent_cost": costs, "h": h.tolist()}
+    numbers = {
+        "max_noiseless_output_difference": float(np.max(np.abs(ra.outputs - rb.outputs))),
+        "noisy_output_mse": {"a": mse_a, "b": mse_b},
+        "recurrent_cost": costs,
+        "h": h.tolist(),
+    }
     (out / "fig1_numbers.json").write_text(json.dumps(numbers, indent=1) + "\n")
-    print(f"Fig 1: outputs differ by {numbers['max_noiseless_output_difference']:.1e} without noise; "
-          f"noisy MSE a {mse_a:.4g} vs b {mse_b:.4g}; wrote {', '.join(map(str, files))}")
+    print(
+        f"Fig 1: outputs differ by {numbers['max_noiseless_output_difference']:.1e} without noise; "
+        f"noisy MSE a {mse_a:.4g} vs b {mse_b:.4g}; wrote {', '.join(map(str, files))}"
+    )
     return 0
 
 

@@ -60,8 +60,9 @@ def main(argv=None) -> int:
         # (h1, h2) plane: contours of C and flow lines -g (S6); the diagonal is the gauge direction
         ax = axes[1, col]
         H1, H2 = np.meshgrid(np.linspace(-1.5, 1.5, 41), np.linspace(-1.5, 1.5, 41))
-        C = np.array([graphbal.total_cost(net, P, [a, b], io_cost=False)
-                      for a, b in zip(H1.ravel(), H2.ravel())]).reshape(H1.shape)
+        C = np.array(
+            [graphbal.total_cost(net, P, [a, b], io_cost=False) for a, b in zip(H1.ravel(), H2.ravel())]
+        ).reshape(H1.shape)
         G = [graphbal.neural_gradient(net, P, [a, b], io_cost=False) for a, b in zip(H1.ravel(), H2.ravel())]
         G = np.array(G).reshape(*H1.shape, 2)
         ax.contour(H1, H2, np.log(C), levels=15, cmap="viridis", linewidths=0.7)
@@ -97,9 +98,11 @@ def main(argv=None) -> int:
         ax.set_ylabel("total cost C")
     fig.tight_layout()
     files = save_figure(fig, out / "fig3_two_unit_networks.png", svg=True)
-    print(f"Fig 3: lone synapse has no finite optimum (feasible: {graphbal.feasibility(lone, io_cost=False).finite}); "
-          f"reciprocal pair C* = {graphbal.balance(pair, P, io_cost=False).cost_after:.4f} = 2 sqrt(c12 c21); "
-          f"wrote {', '.join(map(str, files))}")
+    print(
+        f"Fig 3: lone synapse has no finite optimum (feasible: {graphbal.feasibility(lone, io_cost=False).finite}); "
+        f"reciprocal pair C* = {graphbal.balance(pair, P, io_cost=False).cost_after:.4f} = 2 sqrt(c12 c21); "
+        f"wrote {', '.join(map(str, files))}"
+    )
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Fig 4: the balance condition in trained CDI networks, and noise robustness after balancing (S4, S16).
+"""Fig 4: the balance condition in trained CDI networks, and noise robustness after balancing (Stock et al. 2022).
 
 Uses the networks shipped in datasets/trained_rnn/ (made by train_cdi_networks.py).
 (a) ||g|| (costs W^2) over training for each lambda, with the permutation null
@@ -8,8 +8,8 @@ noiseless training trials, p = 2, io_cost=False), then the ratio of task losses
 balanced/original versus noise level, both networks on the same noisy trials
 (neurons silent on all training trials get their gain floored at 1e-3 of the
 mean gain: without it no finite balanced state exists)
-(per-trial MSE and MSE of the trial-averaged output: the spec leaves the
-paper's choice open); (c) total cost before vs after. Writes PNG/SVG and
+(per-trial MSE and MSE of the trial-averaged output: the available paper
+text does not say which one it uses); (c) total cost before vs after. Writes PNG/SVG and
 fig4_numbers.json.
 
     python examples/fig4_trained_networks.py --out out/ [--trials 50]
@@ -43,8 +43,7 @@ NOISE = np.round(np.arange(0, 0.28, 0.03), 2)
 
 def load(path: Path) -> tuple[graphbal.Network, dict]:
     d = np.load(path)
-    net = graphbal.Network(d["W"].astype(float), U=d["U"].astype(float), V=d["V"].astype(float),
-                           b=d["b"].astype(float))
+    net = graphbal.Network(d["W"].astype(float), U=d["U"].astype(float), V=d["V"].astype(float), b=d["b"].astype(float))
     return net, {k: d[k] for k in ("losses", "g_norms", "lam", "seed", "iterations")}
 
 
@@ -67,33 +66,55 @@ def main(argv=None) -> int:
         net, rec = load(path)
         lam, seed = float(rec["lam"]), int(rec["seed"])
         test = balance_condition_test(net, n_perm=args.n_perm, seed=seed)
-        entry = {"file": path.name, "lambda": lam, "seed": seed, "iterations": int(rec["iterations"]),
-                 "g_norm_initial": float(rec["g_norms"][0]), "g_norm_final": test.statistic,
-                 "null_mean": float(test.null.mean()), "null_q01": float(np.quantile(test.null, 0.01)),
-                 "pvalue": test.pvalue, "final_rmse": float(np.mean(rec["losses"][-50:]))}
+        entry = {
+            "file": path.name,
+            "lambda": lam,
+            "seed": seed,
+            "iterations": int(rec["iterations"]),
+            "g_norm_initial": float(rec["g_norms"][0]),
+            "g_norm_final": test.statistic,
+            "null_mean": float(test.null.mean()),
+            "null_q01": float(np.quantile(test.null, 0.01)),
+            "pvalue": test.pvalue,
+            "final_rmse": float(np.mean(rec["losses"][-50:])),
+        }
         ax[0].plot(rec["g_norms"], color=colors.get(lam, "k"), lw=1, label=f"lambda = {lam:g}" if seed == 0 else None)
-        ax[0].errorbar(len(rec["g_norms"]) * (1.02 + 0.02 * seed), test.null.mean(), yerr=test.null.std(),
-                       fmt="o", color=colors.get(lam, "k"), ms=3)
+        ax[0].errorbar(
+            len(rec["g_norms"]) * (1.02 + 0.02 * seed),
+            test.null.mean(),
+            yerr=test.null.std(),
+            fmt="o",
+            color=colors.get(lam, "k"),
+            ms=3,
+        )
         if lam == 0.3:
             train = cdi_batch(40, seed=10_000 + seed)
             alpha = robustness_cost(net, train.inputs, dt=0.1, substeps=10)
             # neurons silent on every training trial (gain 0) leave their outgoing synapses uncosted, so no
-            # finite balance exists (S9); floor the gain at 1e-3 of the mean so the balance is exact and finite
+            # finite balance exists (docs/theory.rst, 'Feasibility'); floor the gain at 1e-3 of the mean so
+            # the balance is exact and finite
             silent = int(np.sum(alpha[0] == 0))
             alpha = np.maximum(alpha, 1e-3 * alpha[0].mean())
             res = graphbal.balance(net.replace(alpha=alpha), p=2, io_cost=False)
             bal = res.network.replace(alpha=None)
             evalb = cdi_batch(1, seed=20_000 + seed)
             entry["function_difference"] = compare_function(net, bal, evalb.inputs, dt=0.1, substeps=10)
-            r0 = noise_robustness(net, evalb.inputs, evalb.targets, NOISE, trials=args.trials, seed=seed, dt=0.1,
-                                  substeps=10)
-            r1 = noise_robustness(bal, evalb.inputs, evalb.targets, NOISE, trials=args.trials, seed=seed, dt=0.1,
-                                  substeps=10)
-            entry.update(silent_neurons=silent, cost_before=res.cost_before, cost_after=res.cost_after,
-                         relnode=res.relnode,
-                         loss_original_trial=r0["trial_mse"].tolist(), loss_balanced_trial=r1["trial_mse"].tolist(),
-                         ratio_trial=(r1["trial_mse"] / r0["trial_mse"]).tolist(),
-                         ratio_mean=(r1["mean_mse"] / r0["mean_mse"]).tolist())
+            r0 = noise_robustness(
+                net, evalb.inputs, evalb.targets, NOISE, trials=args.trials, seed=seed, dt=0.1, substeps=10
+            )
+            r1 = noise_robustness(
+                bal, evalb.inputs, evalb.targets, NOISE, trials=args.trials, seed=seed, dt=0.1, substeps=10
+            )
+            entry.update(
+                silent_neurons=silent,
+                cost_before=res.cost_before,
+                cost_after=res.cost_after,
+                relnode=res.relnode,
+                loss_original_trial=r0["trial_mse"].tolist(),
+                loss_balanced_trial=r1["trial_mse"].tolist(),
+                ratio_trial=(r1["trial_mse"] / r0["trial_mse"]).tolist(),
+                ratio_mean=(r1["mean_mse"] / r0["mean_mse"]).tolist(),
+            )
             ax[1].plot(NOISE, entry["ratio_trial"], "o-", label=f"seed {seed}: per-trial MSE")
             ax[1].plot(NOISE, entry["ratio_mean"], "s--", label=f"seed {seed}: MSE of trial mean")
             ax[2].plot(res.cost_before, res.cost_after, "o", ms=8, label=f"seed {seed}")

@@ -86,8 +86,10 @@ def main(argv=None) -> int:
     ax.legend(fontsize=7, ncol=2)
     fig.tight_layout()
     files = save_figure(fig, out / "fig5_ring_perturbation.png", svg=True)
-    print(f"Fig 5: 12-ring, synapse 0->1 x{F}; final log-cost changes A {final[(0, 1)]:.4f}, B {final[(1, 0)]:.4f}, "
-          f"other forward {final[(6, 7)]:+.4f}, backward {final[(7, 6)]:+.4f}; wrote {', '.join(map(str, files))}")
+    print(
+        f"Fig 5: 12-ring, synapse 0->1 x{F}; final log-cost changes A {final[(0, 1)]:.4f}, B {final[(1, 0)]:.4f}, "
+        f"other forward {final[(6, 7)]:+.4f}, backward {final[(7, 6)]:+.4f}; wrote {', '.join(map(str, files))}"
+    )
     return 0
 
 

@@ -38,9 +38,16 @@ def main(argv=None) -> int:
         net = graphbal.datasets.load(name)
         res = graphbal.balance(net, on_infeasible="limit")
         h[name] = dict(zip(net.names, res.h))
-        summary.append({"stage": name, "neurons": net.n, "synapses": net.n_edges,
-                        "transient": len(res.feasibility.transient_synapses), "cost_before": res.cost_before,
-                        "cost_after": res.cost_after})
+        summary.append(
+            {
+                "stage": name,
+                "neurons": net.n,
+                "synapses": net.n_edges,
+                "transient": len(res.feasibility.transient_synapses),
+                "cost_before": res.cost_before,
+                "cost_after": res.cost_after,
+            }
+        )
         print(json.dumps(summary[-1]), flush=True)
     # follow the 10 neurons present at every stage with the largest mean |h| (neurons whose synapses all lie on
     # no directed cycle keep h = 0, the gauge, and carry no information)
@@ -65,8 +72,9 @@ def main(argv=None) -> int:
     ax[1].legend()
     fig.tight_layout()
     files = save_figure(fig, out / "witvliet_development.png", svg=True)
-    (out / "witvliet_development.json").write_text(json.dumps({"stages": summary, "h": {c: [h[s][c] for s in STAGES]
-                                                                                         for c in common}}, indent=1))
+    (out / "witvliet_development.json").write_text(
+        json.dumps({"stages": summary, "h": {c: [h[s][c] for s in STAGES] for c in common}}, indent=1)
+    )
     print(f"followed {len(common)} neurons; wrote {', '.join(map(str, files))}")
     return 0
 

@@ -17,15 +17,26 @@ from .costs import (
     synaptic_cost,
     total_cost,
 )
-from .edgelist import read_edgelist, write_edgelist
 from .errors import ConvergenceWarning, GraphbalError, InfeasibleError
 from .feasibility import FeasibilityReport, feasibility
+from .io.edgelist import read_edgelist, write_edgelist
 from .network import Network
 from .perturb import PerturbationResult, perturb
 from .spectral import Eigenmodes, eigenmodes
 from .transform import transform, transform_state
 
 __version__ = "0.1.0"
+
+_LAZY = ("draw", "viz", "report", "io", "cli")  # loaded on first access: they pull in matplotlib and friends
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'graphbal' has no attribute {name!r}")
+
 
 __all__ = [
     "PerturbationResult",

@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
+from ._core.costgraph import log_cost_values
 from .errors import GraphbalError
 from .feasibility import GROUND
 
@@ -116,16 +117,20 @@ def cycle_invariants(net, *, include_io: bool = True) -> CycleInvariants:
     W = sp.coo_array(net.W)
     rows, cols, vals = W.row.astype(np.int64), W.col.astype(np.int64), W.data
     self_mask = rows == cols
-    post, pre, logw = list(rows[~self_mask]), list(cols[~self_mask]), list(np.log(np.abs(vals[~self_mask])))
+    post, pre, logw = list(rows[~self_mask]), list(cols[~self_mask]), list(log_cost_values(vals[~self_mask], 1.0))
     size = n
     if include_io and (net.n_inputs or net.n_outputs):
         size = n + 1
         if net.U is not None:
             i, l = np.nonzero(net.U)
-            post += list(i); pre += [n] * len(i); logw += list(np.log(np.abs(net.U[i, l])))
+            post += list(i)
+            pre += [n] * len(i)
+            logw += list(log_cost_values(net.U[i, l], 1.0))
         if net.V is not None:
             l, i = np.nonzero(net.V)
-            post += [n] * len(i); pre += list(i); logw += list(np.log(np.abs(net.V[l, i])))
+            post += [n] * len(i)
+            pre += list(i)
+            logw += list(log_cost_values(net.V[l, i], 1.0))
     post, pre, logw = np.asarray(post, np.int64), np.asarray(pre, np.int64), np.asarray(logw, float)
     # potentials phi along a spanning forest so that tree edges have logw = phi_post - phi_pre
     A = sp.csr_array((np.ones(post.size), (post, pre)), shape=(size, size))
@@ -156,5 +161,5 @@ def cycle_invariants(net, *, include_io: bool = True) -> CycleInvariants:
     synapses = [(labels[pre[e]], labels[post[e]]) for e in nontree]
     diag = np.flatnonzero(self_mask)
     synapses += [(labels[rows[k]], labels[rows[k]]) for k in diag]
-    values = np.concatenate([values, np.log(np.abs(vals[diag]))])
+    values = np.concatenate([values, log_cost_values(vals[diag], 1.0)])
     return CycleInvariants(synapses=synapses, values=values)

@@ -1,4 +1,4 @@
-"""Synaptic costs, total cost and the neural gradient (S3, S5; B1-B4)."""
+"""Synaptic costs, total cost and the neural gradient (docs/theory.rst, 'Synaptic costs')."""
 
 from __future__ import annotations
 
@@ -7,15 +7,25 @@ import dataclasses
 import numpy as np
 import scipy.sparse as sp
 
-from .costgraph import check_h, check_p, cost_graph, flows
+from ._core.costgraph import cost_graph, cost_values
+from ._core.flows import flows
+from ._core.validate import check_h, check_p
 
-__all__ = ["SynapticCost", "Imbalance", "synaptic_cost", "total_cost", "log_total_cost",
-           "neural_gradient", "node_costs", "imbalance"]
+__all__ = [
+    "SynapticCost",
+    "Imbalance",
+    "synaptic_cost",
+    "total_cost",
+    "log_total_cost",
+    "neural_gradient",
+    "node_costs",
+    "imbalance",
+]
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class SynapticCost:
-    """Per-synapse costs ``c_ij(h) = alpha_ij |W_ij|^p e^{p(h_i - h_j)}`` (S3).
+    """Per-synapse costs ``c_ij(h) = alpha_ij |W_ij|^p e^{p(h_i - h_j)}`` (Stock et al. 2022, Eq. 13).
 
     ``W`` has the shape and format (dense or CSR) of ``net.W``; ``U`` and
     ``V`` are ``None`` when the network has no inputs/outputs or when
@@ -29,25 +39,14 @@ class SynapticCost:
 
 @dataclasses.dataclass(frozen=True)
 class Imbalance:
-    """Imbalance measures (B4): ``relnode = max_k |g_k|/(in_k+out_k)``, ``rel1 = sum_k |g_k| / C``."""
+    """Imbalance measures: ``relnode = max_k |g_k|/(in_k+out_k)``, ``rel1 = sum_k |g_k| / C``."""
 
     relnode: float
     rel1: float
 
 
-def _pow_cost(M, alpha, p):
-    if sp.issparse(M):
-        out = sp.csr_array(M, copy=True)
-        out.data = np.abs(out.data) ** p
-        if alpha is not None:
-            out = sp.csr_array(out.multiply(alpha))
-        return out
-    c = np.abs(M) ** p
-    return c if alpha is None else c * (alpha.toarray() if sp.issparse(alpha) else alpha)
-
-
 def synaptic_cost(net, p: float = 2, h=None, *, io_cost: bool = True) -> SynapticCost:
-    """Cost of every synapse of ``T_h(net)`` (S3, paper eq. 13).
+    """Cost of every synapse of ``T_h(net)`` (Stock et al. 2022, Eq. 13).
 
     Parameters
     ----------
@@ -77,16 +76,16 @@ def synaptic_cost(net, p: float = 2, h=None, *, io_cost: bool = True) -> Synapti
     p = check_p(p)
     if h is not None:
         net = transform(net, h)
-    cW = _pow_cost(net.W, net.alpha, p)
+    cW = cost_values(net.W, net.alpha, p)
     cU = cV = None
     if io_cost:
-        cU = None if net.U is None else _pow_cost(net.U, net.alpha_U, p)
-        cV = None if net.V is None else _pow_cost(net.V, net.alpha_V, p)
+        cU = None if net.U is None else cost_values(net.U, net.alpha_U, p)
+        cV = None if net.V is None else cost_values(net.V, net.alpha_V, p)
     return SynapticCost(W=cW, U=cU, V=cV)
 
 
 def log_total_cost(net, p: float = 2, h=None, *, io_cost: bool = True) -> float:
-    """Natural log of the total cost ``C(h)``, computed without overflow (B2).
+    """Natural log of the total cost ``C(h)``, computed without overflow (Stock et al. 2022, Eq. 12).
 
     Examples
     --------
@@ -100,7 +99,7 @@ def log_total_cost(net, p: float = 2, h=None, *, io_cost: bool = True) -> float:
 
 
 def total_cost(net, p: float = 2, h=None, *, io_cost: bool = True) -> float:
-    """Total synaptic cost ``C(h) = sum_ij c_ij e^{p(h_i - h_j)}`` (S3, paper eq. 12; B2).
+    """Total synaptic cost ``C(h) = sum_ij c_ij e^{p(h_i - h_j)}`` (Stock et al. 2022, Eq. 12).
 
     Self-synapses are included; with ``io_cost=True`` (default) input and
     output synapses are too, the inputs and outputs acting as one ground node
@@ -130,13 +129,11 @@ def total_cost(net, p: float = 2, h=None, *, io_cost: bool = True) -> float:
     >>> round(graphbal.total_cost(net, p=2, h=[0.0, np.log(2) / 2]), 12)
     4.0
     """
-    f = flows(cost_graph(net, p, io_cost=io_cost), check_h(h, net.n))
-    with np.errstate(over="ignore"):
-        return float(np.exp(f.shift) * f.total)
+    return flows(cost_graph(net, p, io_cost=io_cost), check_h(h, net.n)).cost
 
 
 def node_costs(net, p: float = 2, h=None, *, io_cost: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Incoming and outgoing cost of every hidden neuron, self-synapses excluded (S5, B3).
+    """Incoming and outgoing cost of every hidden neuron, self-synapses excluded.
 
     Examples
     --------
@@ -147,12 +144,11 @@ def node_costs(net, p: float = 2, h=None, *, io_cost: bool = True) -> tuple[np.n
     """
     cg = cost_graph(net, p, io_cost=io_cost)
     f = flows(cg, check_h(h, net.n))
-    scale = np.exp(f.shift)
-    return f.incoming * scale, f.outgoing * scale
+    return f.unscaled(f.incoming), f.unscaled(f.outgoing)
 
 
 def neural_gradient(net, p: float = 2, h=None, *, io_cost: bool = True) -> np.ndarray:
-    """Neural gradient ``g_k = in_k - out_k`` (S5, paper eq. 17; B3).
+    """Neural gradient ``g_k = in_k - out_k`` (Stock et al. 2022, Eq. 17).
 
     ``dC/dh_k = p g_k``; the network is balanced when ``g = 0``.
 
@@ -167,7 +163,7 @@ def neural_gradient(net, p: float = 2, h=None, *, io_cost: bool = True) -> np.nd
 
 
 def imbalance(net, p: float = 2, h=None, *, io_cost: bool = True) -> Imbalance:
-    """Relative imbalance ``relnode`` and ``rel1`` of ``T_h(net)`` (B4).
+    """Relative imbalance ``relnode`` and ``rel1`` of ``T_h(net)`` (docs/algorithms.rst, 'Tolerances').
 
     Examples
     --------

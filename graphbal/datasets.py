@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-import scipy.sparse as sp
 
-from .edgelist import ELECTRICAL_TYPES
 from .errors import GraphbalError
+from .io.assemble import INPUT, OUTPUT, RECURRENT, assemble_network
+from .io.edgelist import ELECTRICAL_TYPES
 from .network import Network
 
 __all__ = ["available", "load", "data_dir", "neuron_table"]
@@ -74,8 +74,13 @@ def _select(spec, table: dict, role: str, what: str) -> list[str]:
     return names
 
 
-def load(name: str, *, gap_junctions: str = "exclude", inputs: str | Sequence[str] | None = None,
-         outputs: str | Sequence[str] | None = None) -> Network:
+def load(
+    name: str,
+    *,
+    gap_junctions: str = "exclude",
+    inputs: str | Sequence[str] | None = None,
+    outputs: str | Sequence[str] | None = None,
+) -> Network:
     """Load a bundled connectome as a :class:`graphbal.Network` (weights = synapse counts).
 
     Parameters
@@ -121,19 +126,33 @@ def load(name: str, *, gap_junctions: str = "exclude", inputs: str | Sequence[st
     if both:
         raise GraphbalError(f"neurons cannot be both inputs and outputs: {', '.join(sorted(both)[:10])}")
     hidden = [c for c in table if c not in set(ins) | set(outs)]
+    triples, dropped = _triples(_path(name, "edges"), hidden, ins, outs, gap_junctions == "exclude")
+    role, post, pre, w = (np.asarray(x) for x in zip(*triples)) if triples else ([],) * 4
+    meta = {
+        "dataset": name,
+        "neuron_class": tuple(table[c][0] for c in hidden),
+        "role": tuple(table[c][1] for c in hidden),
+        "dropped": dropped,
+        "gap_junctions": gap_junctions,
+    }
+    return assemble_network(
+        hidden, role, post, pre, w, input_names=ins, output_names=outs, sparse=True, meta=meta
+    ).network
+
+
+def _triples(path: Path, hidden: list, ins: list, outs: list, drop_electrical: bool) -> tuple[list, dict]:
+    """Edge triples of a dataset's CSV with the given roles, and counts of the synapses the roles leave out."""
     h_idx = {c: i for i, c in enumerate(hidden)}
     i_idx = {c: i for i, c in enumerate(ins)}
     o_idx = {c: i for i, c in enumerate(outs)}
-    rows, cols, vals = [], [], []
-    U = np.zeros((len(hidden), len(ins))) if ins else None
-    V = np.zeros((len(outs), len(hidden))) if outs else None
     dropped = {"onto_inputs": 0, "from_outputs": 0, "input_to_output": 0}
-    with open(_path(name, "edges"), newline="") as fh:
+    triples = []
+    with open(path, newline="") as fh:
         for row in csv.DictReader(fh):
             w = float(row["weight"])
             pairs = [(row["pre"], row["post"])]
             if row["type"].lower() in ELECTRICAL_TYPES:
-                if gap_junctions == "exclude":
+                if drop_electrical:
                     continue
                 pairs.append((row["post"], row["pre"]))
             for pre, post in pairs:
@@ -144,13 +163,9 @@ def load(name: str, *, gap_junctions: str = "exclude", inputs: str | Sequence[st
                 elif pre in i_idx and post in o_idx:
                     dropped["input_to_output"] += 1
                 elif pre in i_idx:
-                    U[h_idx[post], i_idx[pre]] += w
+                    triples.append((INPUT, h_idx[post], i_idx[pre], w))
                 elif post in o_idx:
-                    V[o_idx[post], h_idx[pre]] += w
+                    triples.append((OUTPUT, o_idx[post], h_idx[pre], w))
                 else:
-                    rows.append(h_idx[post]); cols.append(h_idx[pre]); vals.append(w)
-    n = len(hidden)
-    W = sp.csr_array((np.asarray(vals, float), (np.asarray(rows, int), np.asarray(cols, int))), shape=(n, n))
-    meta = {"dataset": name, "neuron_class": tuple(table[c][0] for c in hidden),
-            "role": tuple(table[c][1] for c in hidden), "dropped": dropped, "gap_junctions": gap_junctions}
-    return Network(W, U=U, V=V, names=hidden, input_names=ins or None, output_names=outs or None, meta=meta)
+                    triples.append((RECURRENT, h_idx[post], h_idx[pre], w))
+    return triples, dropped

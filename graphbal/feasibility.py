@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
-from .costgraph import CostGraph, cost_graph
+from ._core.costgraph import CostGraph, cost_graph
 
 __all__ = ["FeasibilityReport", "feasibility", "scc_analysis", "GROUND"]
 
@@ -53,18 +53,17 @@ def scc_analysis(cg: CostGraph) -> SCCAnalysis:
     # CSR of the augmented graph (rows = post) built directly: row i holds its in-edges, then ground -> i
     counts = np.bincount(cg.post, minlength=n) + has_in
     indptr = np.zeros(n + 2, dtype=np.int64)
-    np.cumsum(counts, out=indptr[1:n + 1])
+    np.cumsum(counts, out=indptr[1 : n + 1])
     indptr[n + 1] = indptr[n] + has_out.sum()
     itype = np.int32 if indptr[-1] < 2**31 - 1 else np.int64  # scipy's csgraph works in int32: no conversion
     indices = np.empty(indptr[-1], dtype=itype)
-    extra = indptr[1:n + 1][has_in] - 1
+    extra = indptr[1 : n + 1][has_in] - 1
     mask = np.ones(indptr[n], dtype=bool)
     mask[extra] = False
-    indices[:indptr[n]][mask] = cg.pre
+    indices[: indptr[n]][mask] = cg.pre
     indices[extra] = ground
-    indices[indptr[n]:] = np.flatnonzero(has_out)
-    A = sp.csr_array((np.ones(indices.size, dtype=np.int8), indices, indptr.astype(itype)),
-                     shape=(n + 1, n + 1))
+    indices[indptr[n] :] = np.flatnonzero(has_out)
+    A = sp.csr_array((np.ones(indices.size, dtype=np.int8), indices, indptr.astype(itype)), shape=(n + 1, n + 1))
     ncomp, labels = csgraph.connected_components(A, directed=True, connection="strong")
     if ncomp - (not (has_in.any() or has_out.any())) <= 1:  # one SCC (plus an unused ground): nothing transient
         edge_transient = np.zeros(cg.m, dtype=bool)
@@ -75,8 +74,13 @@ def scc_analysis(cg: CostGraph) -> SCCAnalysis:
     if not (has_in.any() or has_out.any()):
         labels = labels.copy()
         labels[ground] = -1
-    return SCCAnalysis(labels=labels, n_components=int(ncomp), edge_transient=edge_transient,
-                       in_transient=in_transient, out_transient=out_transient)
+    return SCCAnalysis(
+        labels=labels,
+        n_components=int(ncomp),
+        edge_transient=edge_transient,
+        in_transient=in_transient,
+        out_transient=out_transient,
+    )
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -137,13 +141,17 @@ class FeasibilityReport:
         for (j, i), pair in zip(self.transient_pairs, self.transient_synapses):
             pre, post = pair
             if j == self.cg.n:
-                why = (f"input synapse onto {post!r} lies on no cycle: no directed path leads from {post!r} "
-                       "to any output, so nothing returns its cost to the ground")
+                why = (
+                    f"input synapse onto {post!r} lies on no cycle: no directed path leads from {post!r} "
+                    "to any output, so nothing returns its cost to the ground"
+                )
             elif i == self.cg.n:
-                why = (f"output synapse of {pre!r} lies on no cycle: {pre!r} is not reachable from any input")
+                why = f"output synapse of {pre!r} lies on no cycle: {pre!r} is not reachable from any input"
             else:
-                why = (f"synapse {pre!r} -> {post!r} lies on no directed cycle: no path leads from {post!r} back "
-                       f"to {pre!r} (they are in different strongly connected components)")
+                why = (
+                    f"synapse {pre!r} -> {post!r} lies on no directed cycle: no path leads from {post!r} back "
+                    f"to {pre!r} (they are in different strongly connected components)"
+                )
             out[pair] = why + "; balancing drives its cost to 0 and the potential difference across it to infinity"
         return out
 
@@ -154,18 +162,25 @@ class FeasibilityReport:
     def summary(self) -> str:
         """A short plain-text summary."""
         sizes = [len(c) for c in self.components]
-        head = (f"finite balanced state: {'yes' if self.finite else 'no'}; {len(sizes)} strongly connected "
-                f"component(s), largest {sizes[0] if sizes else 0}")
+        head = (
+            f"finite balanced state: {'yes' if self.finite else 'no'}; {len(sizes)} strongly connected "
+            f"component(s), largest {sizes[0] if sizes else 0}"
+        )
         if self.finite:
             return head
         shown = ", ".join(f"{a}->{b}" for a, b in self.transient_synapses[:10])
         more = len(self.transient_synapses) - 10
-        return head + f"; {len(self.transient_synapses)} synapse(s) on no cycle: {shown}" + (
-            f", ... ({more} more)" if more > 0 else "")
+        return (
+            head
+            + f"; {len(self.transient_synapses)} synapse(s) on no cycle: {shown}"
+            + (f", ... ({more} more)" if more > 0 else "")
+        )
 
     def __repr__(self) -> str:
-        return (f"FeasibilityReport(finite={self.finite}, transient={len(self.transient_pairs)}, "
-                f"components={self.analysis.n_components})")
+        return (
+            f"FeasibilityReport(finite={self.finite}, transient={len(self.transient_pairs)}, "
+            f"components={self.analysis.n_components})"
+        )
 
 
 def feasibility(net, p: float = 2, *, io_cost: bool = True) -> FeasibilityReport:

@@ -1,13 +1,12 @@
-"""The :class:`Network`: a weighted directed graph with inputs and outputs (S1).
+"""The :class:`Network`: a weighted directed graph with inputs and outputs (docs/theory.rst, 'The network model').
 
-Conventions (spec section 0): ``W[i, j]`` is the synapse from presynaptic
+Conventions: ``W[i, j]`` is the synapse from presynaptic
 neuron ``j`` onto postsynaptic neuron ``i`` (edge ``j -> i``); ``U`` (n x m)
 holds input weights, ``V`` (k x n) readout weights, ``b`` (n,) biases.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
@@ -17,8 +16,21 @@ import scipy.sparse as sp
 
 from .errors import GraphbalError
 
-__all__ = ["Network"]
+__all__ = ["Network", "channel_names", "FIELDS"]
 
+
+def channel_names(net, which: str) -> tuple:
+    """Names of the input (``which="input"``) or output channels, defaulting to ``in0``, ``out0``, ...
+
+    Examples
+    --------
+    >>> import numpy as np, graphbal
+    >>> channel_names(graphbal.Network(np.eye(2), U=np.ones((2, 1))), "input")
+    ('in0',)
+    """
+    if which == "input":
+        return net.input_names or tuple(f"in{l}" for l in range(net.n_inputs))
+    return net.output_names or tuple(f"out{l}" for l in range(net.n_outputs))
 
 
 def _check_finite(name: str, values: np.ndarray) -> None:
@@ -54,6 +66,17 @@ def _as_matrix(name: str, M: Any, shape: tuple[int, int] | None, *, sparse: bool
     return out
 
 
+FIELDS = ("W", "U", "V", "b", "names", "alpha", "alpha_U", "alpha_V", "input_names", "output_names", "meta")
+
+
+def _width(M: Any, axis: int) -> int:
+    return 0 if M is None else M.shape[axis]
+
+
+def _rebuild(fields: dict) -> Network:
+    return Network(**fields)
+
+
 def _freeze(M: Any) -> Any:
     if M is None:
         return None
@@ -62,9 +85,8 @@ def _freeze(M: Any) -> Any:
     return M
 
 
-@dataclasses.dataclass(frozen=True, eq=False)
 class Network:
-    """A recurrent network as a weighted directed graph (S1).
+    """A recurrent network as a weighted directed graph (docs/theory.rst, 'The network model').
 
     Parameters
     ----------
@@ -81,7 +103,7 @@ class Network:
         One unique name per hidden neuron (default: the indices ``0..n-1``).
     alpha, alpha_U, alpha_V : array_like, optional
         Non-negative per-synapse cost weights for ``W``, ``U``, ``V``
-        (default 1), so that ``c_ij = alpha_ij |W_ij|**p`` (S3).
+        (default 1), so that ``c_ij = alpha_ij |W_ij|**p`` (Stock et al. 2022, Eq. 13).
     input_names, output_names : sequence of hashable, optional
         Names of the input and output channels.
     meta : mapping, optional
@@ -102,20 +124,36 @@ class Network:
     (2, 2)
     """
 
-    W: Any
-    U: np.ndarray | None = None
-    V: np.ndarray | None = None
-    b: np.ndarray | None = None
-    names: tuple | None = None
-    alpha: Any = None
-    alpha_U: np.ndarray | None = None
-    alpha_V: np.ndarray | None = None
-    input_names: tuple | None = None
-    output_names: tuple | None = None
-    meta: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    __slots__ = ("_fields", "_lookup")
 
-    def __post_init__(self) -> None:
-        W = self.W
+    def __init__(
+        self,
+        W: Any,
+        U: Any = None,
+        V: Any = None,
+        b: Any = None,
+        names: Sequence[Hashable] | None = None,
+        alpha: Any = None,
+        alpha_U: Any = None,
+        alpha_V: Any = None,
+        input_names: Sequence[Hashable] | None = None,
+        output_names: Sequence[Hashable] | None = None,
+        meta: Mapping[str, Any] | None = None,
+    ) -> None:
+        fields = self._validated(W, U, V, b, alpha, alpha_U, alpha_V)
+        n = fields["W"].shape[0]
+        fields["names"] = self._names("names", names, n)
+        fields["input_names"] = self._names("input_names", input_names, _width(fields["U"], 1))
+        fields["output_names"] = self._names("output_names", output_names, _width(fields["V"], 0))
+        fields["meta"] = dict(meta or {})
+        self._fields = {
+            k: (_freeze(v) if isinstance(v, np.ndarray) or sp.issparse(v) else v) for k, v in fields.items()
+        }
+        self._lookup = None if fields["names"] is None else {name: i for i, name in enumerate(fields["names"])}
+
+    @classmethod
+    def _validated(cls, W, U, V, b, alpha, alpha_U, alpha_V) -> dict[str, Any]:
+        """Copies of the weight matrices, checked for shape and finiteness."""
         if W is None:
             raise GraphbalError("W is required (an n x n matrix of recurrent weights)")
         is_sparse = sp.issparse(W)
@@ -125,31 +163,41 @@ class Network:
             raise GraphbalError(f"W must be square (n x n), got shape {W.shape}")
         if n == 0:
             raise GraphbalError("empty network: W has no neurons (shape (0, 0))")
-        U = None if self.U is None else _as_matrix("U", self.U, None, sparse=False)
+        U = None if U is None else _as_matrix("U", U, None, sparse=False)
         if U is not None and U.shape[0] != n:
             raise GraphbalError(f"U has shape {U.shape}, expected ({n}, m) to match W ({n} neurons)")
-        V = None if self.V is None else _as_matrix("V", self.V, None, sparse=False)
+        V = None if V is None else _as_matrix("V", V, None, sparse=False)
         if V is not None and V.shape[1] != n:
             raise GraphbalError(f"V has shape {V.shape}, expected (k, {n}) to match W ({n} neurons)")
-        b = None
-        if self.b is not None:
-            b = np.array(self.b, dtype=np.float64, copy=True)
+        if b is not None:
+            b = np.array(b, dtype=np.float64, copy=True)
             if b.shape != (n,):
                 raise GraphbalError(f"b has shape {b.shape}, expected ({n},)")
             _check_finite("b", b)
-        alpha = self._alpha("alpha", self.alpha, W.shape, is_sparse)
-        alpha_U = self._alpha("alpha_U", self.alpha_U, None if U is None else U.shape, False)
-        alpha_V = self._alpha("alpha_V", self.alpha_V, None if V is None else V.shape, False)
-        names = self._names("names", self.names, n)
-        input_names = self._names("input_names", self.input_names, 0 if U is None else U.shape[1])
-        output_names = self._names("output_names", self.output_names, 0 if V is None else V.shape[0])
-        for field, value in [
-            ("W", W), ("U", U), ("V", V), ("b", b), ("alpha", alpha), ("alpha_U", alpha_U),
-            ("alpha_V", alpha_V), ("names", names), ("input_names", input_names),
-            ("output_names", output_names), ("meta", dict(self.meta)),
-        ]:
-            frozen = _freeze(value) if isinstance(value, np.ndarray) or sp.issparse(value) else value
-            object.__setattr__(self, field, frozen)
+        return {
+            "W": W,
+            "U": U,
+            "V": V,
+            "b": b,
+            "alpha": cls._alpha("alpha", alpha, W.shape, is_sparse),
+            "alpha_U": cls._alpha("alpha_U", alpha_U, None if U is None else U.shape, False),
+            "alpha_V": cls._alpha("alpha_V", alpha_V, None if V is None else V.shape, False),
+        }
+
+    W = property(lambda self: self._fields["W"], doc="Recurrent weights, ``W[post, pre]`` (read-only).")
+    U = property(lambda self: self._fields["U"], doc="Input weights (n x m) or None.")
+    V = property(lambda self: self._fields["V"], doc="Readout weights (k x n) or None.")
+    b = property(lambda self: self._fields["b"], doc="Biases (n,) or None.")
+    names = property(lambda self: self._fields["names"], doc="Neuron names, or None.")
+    alpha = property(lambda self: self._fields["alpha"], doc="Cost weights of W, or None (all 1).")
+    alpha_U = property(lambda self: self._fields["alpha_U"], doc="Cost weights of U, or None.")
+    alpha_V = property(lambda self: self._fields["alpha_V"], doc="Cost weights of V, or None.")
+    input_names = property(lambda self: self._fields["input_names"], doc="Input channel names, or None.")
+    output_names = property(lambda self: self._fields["output_names"], doc="Output channel names, or None.")
+    meta = property(lambda self: self._fields["meta"], doc="Free-form metadata (a copy of what was given).")
+
+    def __reduce__(self):
+        return (_rebuild, (dict(self._fields),))
 
     @staticmethod
     def _alpha(name: str, alpha: Any, shape: tuple | None, sparse: bool) -> Any:
@@ -219,10 +267,7 @@ class Network:
             if isinstance(neuron, (int, np.integer)) and 0 <= int(neuron) < self.n:
                 return int(neuron)
             raise GraphbalError(f"unknown neuron {neuron!r}: this network has no names; use an index 0..{self.n - 1}")
-        lookup = self.__dict__.get("_lookup")
-        if lookup is None:
-            lookup = {name: i for i, name in enumerate(self.names)}
-            object.__setattr__(self, "_lookup", lookup)
+        lookup = self._lookup
         if neuron not in lookup:
             raise GraphbalError(f"unknown neuron {neuron!r} (not among the network's {self.n} names)")
         return lookup[neuron]
@@ -232,8 +277,18 @@ class Network:
         return float(self.W[self.index(post), self.index(pre)])
 
     def replace(self, **changes: Any) -> Network:
-        """A copy with some fields replaced (validated again)."""
-        return dataclasses.replace(self, **changes)
+        """A copy with some fields replaced (validated again).
+
+        Examples
+        --------
+        >>> import numpy as np, graphbal
+        >>> graphbal.Network(np.eye(2)).replace(names=["a", "b"]).names
+        ('a', 'b')
+        """
+        unknown = sorted(set(changes) - set(FIELDS))
+        if unknown:
+            raise GraphbalError(f"Network has no field(s) {', '.join(unknown)}; fields are {', '.join(FIELDS)}")
+        return type(self)(**{**self._fields, **changes})
 
     def dense_W(self) -> np.ndarray:
         """``W`` as a dense float64 array (a copy)."""
@@ -257,14 +312,20 @@ class Network:
 
     def __repr__(self) -> str:
         kind = "sparse" if self.is_sparse else "dense"
-        return (f"Network(n={self.n}, synapses={self.n_edges}, inputs={self.n_inputs}, "
-                f"outputs={self.n_outputs}, {kind})")
+        return f"Network(n={self.n}, synapses={self.n_edges}, inputs={self.n_inputs}, outputs={self.n_outputs}, {kind})"
 
     # -------------------------------------------------------------- networkx
     @classmethod
-    def from_networkx(cls, G: nx.DiGraph, weight: str = "weight", *, inputs: Sequence[Hashable] = (),
-                      outputs: Sequence[Hashable] = (), alpha: str | None = None,
-                      sparse: bool | None = None) -> Network:
+    def from_networkx(
+        cls,
+        G: nx.DiGraph,
+        weight: str = "weight",
+        *,
+        inputs: Sequence[Hashable] = (),
+        outputs: Sequence[Hashable] = (),
+        alpha: str | None = None,
+        sparse: bool | None = None,
+    ) -> Network:
         """Build a network from a directed graph (edge ``u -> v``: ``u`` presynaptic).
 
         Parameters
@@ -290,9 +351,9 @@ class Network:
         >>> net.weight("a", "b")
         2.0
         """
-        from .convert import network_from_networkx
+        from .io.networkx import network_from_networkx
 
-        return network_from_networkx(cls, G, weight, inputs, outputs, alpha, sparse)
+        return network_from_networkx(G, weight, inputs, outputs, alpha, sparse)
 
     def to_networkx(self) -> nx.DiGraph:
         """This network as a ``networkx.DiGraph`` (edge ``u -> v``: ``u`` presynaptic).
@@ -309,6 +370,6 @@ class Network:
         >>> G[0][1]["weight"]
         3.0
         """
-        from .convert import network_to_networkx
+        from .io.networkx import network_to_networkx
 
         return network_to_networkx(self)

@@ -1,7 +1,7 @@
-"""Conductance matrix, weighted Laplacian and its eigenmodes (S11; B5).
+"""Conductance matrix, weighted Laplacian and its eigenmodes (docs/theory.rst, 'The Laplacian').
 
 About a balance ``h*`` the flow linearises to ``tau d(dh)/dt = -p L* dh``
-(S11): each eigenmode ``v_k`` of the Laplacian relaxes on the timescale
+(Stock et al. 2022, Eq. 39): each eigenmode ``v_k`` of the Laplacian relaxes on the timescale
 ``tau / (p lambda_k)``. With costed io the ground row and column are deleted
 (grounded Laplacian); ground-free components keep a constant null vector
 (pure gauge).
@@ -16,31 +16,47 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 from scipy.sparse import linalg as spla
 
-from .costgraph import CostGraph, center_gauge, check_h, cost_graph, flows
+from ._core.costgraph import CostGraph, cost_graph
+from ._core.flows import flows
+from ._core.laplacian import laplacian_csr
+from ._core.limits import DENSE_EIG_MAX, ZERO_EIGENVALUE_RTOL, zero_cutoff
+from ._core.linsolve import laplacian_solve
+from ._core.validate import check_h
 from .errors import GraphbalError
 
-__all__ = ["conductance", "laplacian", "Eigenmodes", "eigenmodes", "project", "laplacian_solve",
-           "laplacian_from_costgraph"]
+__all__ = [
+    "conductance",
+    "laplacian",
+    "Eigenmodes",
+    "eigenmodes",
+    "project",
+    "laplacian_solve",
+    "laplacian_from_costgraph",
+    "zero_cutoff",
+    "zero_mode_count",
+    "ZERO_EIGENVALUE_RTOL",
+]
 
-DENSE_MAX = 3000
-
-
-def _edge_costs(cg: CostGraph, h: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    f = flows(cg, h)
-    scale = np.exp(f.shift)
-    return f.edge * scale, f.incoming * scale, f.outgoing * scale
+DENSE_MAX = DENSE_EIG_MAX  # eigenmodes use dense eigh up to this many neurons
 
 
 def laplacian_from_costgraph(cg: CostGraph, h: np.ndarray) -> sp.csr_array:
-    """Grounded Laplacian at ``h`` as CSR: ``L_kl = -(c_kl + c_lk)``, ``L_kk = in_k + out_k`` (B5)."""
-    w, inc, out = _edge_costs(cg, h)
-    n = cg.n
-    A = sp.csr_array((w, (cg.post, cg.pre)), shape=(n, n))
-    return sp.csr_array(sp.diags_array(inc + out) - A - A.T)
+    """Grounded Laplacian at ``h`` as CSR: ``L_kl = -(c_kl + c_lk)``, ``L_kk = in_k + out_k``.
+
+    Examples
+    --------
+    >>> import numpy as np, graphbal
+    >>> from graphbal._core.costgraph import cost_graph
+    >>> cg = cost_graph(graphbal.Network(np.array([[0.0, 2.0], [1.0, 0.0]])), 2.0)
+    >>> laplacian_from_costgraph(cg, np.zeros(2)).toarray()
+    array([[ 5., -5.],
+           [-5.,  5.]])
+    """
+    return laplacian_csr(cg, flows(cg, h))
 
 
 def conductance(net, p: float = 2, h=None, *, io_cost: bool = True) -> sp.csr_array:
-    """Symmetrised cost matrix ``K_kl = c_kl(h) + c_lk(h)`` (k != l, parallel synapses summed) (S11).
+    """Symmetrised cost matrix ``K_kl = c_kl(h) + c_lk(h)`` (k != l, parallel synapses summed).
 
     Examples
     --------
@@ -51,13 +67,13 @@ def conductance(net, p: float = 2, h=None, *, io_cost: bool = True) -> sp.csr_ar
            [5., 0.]])
     """
     cg = cost_graph(net, p, io_cost=io_cost)
-    w, _, _ = _edge_costs(cg, check_h(h, net.n))
-    A = sp.csr_array((w, (cg.post, cg.pre)), shape=(net.n, net.n))
+    f = flows(cg, check_h(h, net.n))
+    A = sp.csr_array((f.unscaled(f.edge), cg.pre, cg.indptr), shape=(net.n, net.n))
     return sp.csr_array(A + A.T)
 
 
 def laplacian(net, p: float = 2, h=None, *, io_cost: bool = True) -> sp.csr_array:
-    """Weighted (grounded) graph Laplacian ``L(h)``, the Hessian of C divided by ``p^2`` (S11, B5).
+    """Weighted (grounded) graph Laplacian ``L(h)``, the Hessian of C divided by ``p^2``.
 
     ``L = diag(K 1) + diag(io conductance) - K``; with ``io_cost=True`` the
     diagonal keeps each neuron's conductance to the ground.
@@ -94,14 +110,14 @@ class Eigenmodes:
 
     @property
     def timescales(self) -> np.ndarray:
-        """Relaxation times ``tau / (p lambda_k)`` (inf for zero modes) (S11)."""
+        """Relaxation times ``tau / (p lambda_k)`` (inf for zero modes)."""
         lam = self.eigenvalues
         with np.errstate(divide="ignore"):
             return np.where(lam > self._zero, self.tau / (self.p * np.maximum(lam, 1e-300)), np.inf)
 
     @property
     def _zero(self) -> float:
-        return 1e-10 * max(1.0, float(np.abs(self.eigenvalues).max(initial=0.0)))
+        return zero_cutoff(self.eigenvalues)
 
     @property
     def spectral_gap(self) -> float:
@@ -117,16 +133,46 @@ class Eigenmodes:
 
     def summary(self) -> str:
         lam = ", ".join(f"{x:.4g}" for x in self.eigenvalues[:6])
-        return (f"{self.eigenvalues.size} Laplacian modes (smallest: {lam}); spectral gap {self.spectral_gap:.4g}, "
-                f"slowest relaxation time {self.tau / (self.p * self.spectral_gap):.4g} tau")
+        return (
+            f"{self.eigenvalues.size} Laplacian modes (smallest: {lam}); spectral gap {self.spectral_gap:.4g}, "
+            f"slowest relaxation time {self.tau / (self.p * self.spectral_gap):.4g} tau"
+        )
 
     def __repr__(self) -> str:
         return f"Eigenmodes(k={self.eigenvalues.size}, gap={self.spectral_gap:.4g})"
 
 
-def eigenmodes(net, k: int | None = None, which: str = "smallest", *, p: float = 2, h=None, io_cost: bool = True,
-               tau: float = 1.0, method: str = "auto", seed: int = 0) -> Eigenmodes:
-    """Eigenmodes of the Laplacian at ``h`` (S11).
+def zero_mode_count(net, p: float = 2, *, io_cost: bool = True) -> int:
+    """The number of zero eigenvalues of the Laplacian: one per weakly connected component without ground.
+
+    Each such component (a neuron without any costed synapse counts as one)
+    can shift its potentials by a constant without changing any cost: a pure
+    gauge direction (docs/theory.rst, 'Balance and the gauge').
+
+    Examples
+    --------
+    >>> import numpy as np, graphbal
+    >>> W = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 0.0]])  # a pair and a lone neuron
+    >>> graphbal.spectral.zero_mode_count(graphbal.Network(W))
+    2
+    """
+    cg = cost_graph(net, p, io_cost=io_cost)
+    return int((~cg.components_touching(cg.grounded)).sum())
+
+
+def eigenmodes(
+    net,
+    k: int | None = None,
+    which: str = "smallest",
+    *,
+    p: float = 2,
+    h=None,
+    io_cost: bool = True,
+    tau: float = 1.0,
+    method: str = "auto",
+    seed: int = 0,
+) -> Eigenmodes:
+    """Eigenmodes of the Laplacian at ``h`` (docs/theory.rst, 'The Laplacian').
 
     Parameters
     ----------
@@ -165,7 +211,7 @@ def eigenmodes(net, k: int | None = None, which: str = "smallest", *, p: float =
     if k is not None and not (1 <= int(k) <= n):
         raise GraphbalError(f"k must be between 1 and n={n}, got {k}")
     if method == "auto":
-        method = "dense" if (k is None or n <= DENSE_MAX or k >= n - 1) else "lobpcg"
+        method = "dense" if (k is None or n <= DENSE_EIG_MAX or k >= n - 1) else "lobpcg"
     if method == "dense":
         lam, vec = sla.eigh(L.toarray())
         if k is not None:
@@ -179,8 +225,10 @@ def eigenmodes(net, k: int | None = None, which: str = "smallest", *, p: float =
     elif method == "lobpcg":
         rng = np.random.default_rng(seed)
         d = L.diagonal()
-        M = spla.LinearOperator(L.shape, matvec=lambda x: x / np.where(d > 0, d, 1.0)[:, None] if x.ndim > 1
-                                else x / np.where(d > 0, d, 1.0))
+        M = spla.LinearOperator(
+            L.shape,
+            matvec=lambda x: x / np.where(d > 0, d, 1.0)[:, None] if x.ndim > 1 else x / np.where(d > 0, d, 1.0),
+        )
         lam, vec = spla.lobpcg(L, rng.normal(size=(n, k)), M=M, largest=False, tol=1e-8, maxiter=2000)
     else:
         raise GraphbalError(f"unknown method {method!r}")
@@ -205,24 +253,3 @@ def project(h_t, modes: Eigenmodes, h_ref=None) -> np.ndarray:
     if h_ref is not None:
         h_t = h_t - np.asarray(h_ref, dtype=np.float64)
     return h_t @ modes.vectors
-
-
-def laplacian_solve(cg: CostGraph, h: np.ndarray, rhs: np.ndarray) -> np.ndarray:
-    """Solve ``L(h) x = rhs`` with the pseudoinverse convention (S12).
-
-    On components touching the ground the grounded Laplacian is invertible;
-    on ground-free components ``rhs`` must sum to zero there and the solution
-    is the mean-zero one (``L^+ rhs``).
-    """
-    from .solvers.laplacian import edge_structure
-    from .solvers.linsolve import solve_linear
-    from .solvers.newton import gauge_pins
-
-    fixed = gauge_pins(cg)
-    es = edge_structure(cg, fixed)
-    f = flows(cg, h)
-    L = es.laplacian(f.edge, f.incoming + f.outgoing, f.io)
-    scale = np.exp(f.shift)
-    b = np.where(fixed, 0.0, rhs / scale)
-    x, _ = solve_linear(L, b, 1e-12, 20_000, dense=cg.n <= 2000)
-    return center_gauge(cg, x)  # mean zero on ground-free components (x is already 0 on fixed neurons)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from .costgraph import check_h
+from ._core.validate import check_h
 from .errors import GraphbalError
 
 __all__ = ["transform", "transform_state"]
@@ -68,8 +68,9 @@ def transform(net, h):
             V = None if net.V is None else net.V * dinv[None, :]
             b = None if net.b is None else net.b * d
         except FloatingPointError:
-            raise GraphbalError("transform overflows float64: the potentials h span too wide a range "
-                                "for these weights") from None
+            raise GraphbalError(
+                "transform overflows float64: the potentials h span too wide a range for these weights"
+            ) from None
     return net.replace(W=W, U=U, V=V, b=b)
 
 

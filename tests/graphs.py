@@ -18,8 +18,9 @@ def strongly_connected_W(n: int, rng: np.random.Generator, density: float = 0.3,
 
 
 @st.composite
-def feasible_networks(draw, max_n: int = 12, io: bool | None = None, self_loops: bool = True,
-                      log_ranges=(0.5, 2.0, 8.0)):
+def feasible_networks(
+    draw, max_n: int = 12, io: bool | None = None, self_loops: bool = True, log_ranges=(0.5, 2.0, 8.0)
+):
     """Strongly connected signed networks, optional io (one input and one output channel), costs spanning 1e+-30."""
     n = draw(st.integers(2, max_n))
     seed = draw(st.integers(0, 2**32 - 1))

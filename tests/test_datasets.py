@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent / "datasets"
 
 
 def readme_counts() -> dict:
-    rows = re.findall(r"^\| `(\w+)` \| `(\w+)` \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|$",
-                      (ROOT / "README.md").read_text(), flags=re.M)
+    rows = re.findall(
+        r"^\| `(\w+)` \| `(\w+)` \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|$", (ROOT / "README.md").read_text(), flags=re.M
+    )
     return {name: tuple(map(int, r)) for name, _, *r in rows}
 
 
@@ -58,8 +59,9 @@ def test_shipped_csv_counts_match_readme_and_loader(name):
     assert np.count_nonzero(np.triu(dense > 0, k=1)) == counts[2]
 
 
-@pytest.mark.skipif(not os.environ.get("CECT_WHEEL"), reason="set CECT_WHEEL to the cect wheel to compare with "
-                    "the source matrices")
+@pytest.mark.skipif(
+    not os.environ.get("CECT_WHEEL"), reason="set CECT_WHEEL to the cect wheel to compare with the source matrices"
+)
 @pytest.mark.parametrize("name", datasets.available())
 def test_counts_match_source_matrices(name):
     stem = datasets._FILES[name]

@@ -12,8 +12,9 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("script", ["fig1_two_neuron_noise", "fig3_two_unit_networks", "fig5_ring_perturbation",
-                                    "ebn_robustness"])
+@pytest.mark.parametrize(
+    "script", ["fig1_two_neuron_noise", "fig3_two_unit_networks", "fig5_ring_perturbation", "ebn_robustness"]
+)
 def test_example_writes_figures(script, tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(sys, "argv", [script, "--out", str(tmp_path)])
     with pytest.raises(SystemExit) as done:

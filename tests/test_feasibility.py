@@ -34,8 +34,12 @@ def nx_transient(W, U=None, V=None):
 
 
 @settings(max_examples=60, deadline=None)
-@given(n=st.integers(1, 25), density=st.floats(0.0, 0.4), seed=st.integers(0, 2**32 - 1),
-       io=st.sampled_from(["none", "in", "out", "both"]))
+@given(
+    n=st.integers(1, 25),
+    density=st.floats(0.0, 0.4),
+    seed=st.integers(0, 2**32 - 1),
+    io=st.sampled_from(["none", "in", "out", "both"]),
+)
 def test_matches_networkx_scc_criterion(n, density, seed, io):
     rng = np.random.default_rng(seed)
     W = (rng.random((n, n)) < density) * rng.normal(size=(n, n))

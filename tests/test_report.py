@@ -36,7 +36,7 @@ def test_report_numbers_match_direct_computation(report):
     assert nums["n_components"] == len(set(comp.values()))
     assert nums["finite"] == (transient == 0)
     res = graphbal.balance(net, on_infeasible="limit")
-    assert nums["cost_before"] == pytest.approx(float((net.W.data ** 2).sum()), rel=1e-12)
+    assert nums["cost_before"] == pytest.approx(float((net.W.data**2).sum()), rel=1e-12)
     assert nums["cost_after"] == pytest.approx(res.cost_after, rel=1e-10)
     # the limit cost is the sum of the SCC minima: balance each SCC separately and add up
     total = 0.0
@@ -80,3 +80,18 @@ def test_edgelist_with_duplicates_and_self_loops(tmp_path):
     nums = json.loads((tmp_path / "r" / "report.json").read_text())
     # a->b summed to 2; self-loop b->b is cost-invariant: C* = 2 sqrt(4 * 16) + 9
     assert nums["cost_after"] == pytest.approx(2 * np.sqrt(4 * 16) + 9, rel=1e-12)
+
+
+def test_report_perturbation_rows_are_labelled_by_their_sign(report):
+    """The report's perturbation table: potentiate iff the log cost grows; weight factor exp(change / p)."""
+    out, nums = report
+    rows = nums["perturbation"]["top"]
+    assert rows and {r["prediction"] for r in rows} <= {"potentiate", "depress", "none"}
+    for r in rows:
+        d = float(r["log_cost_change"])
+        assert r["prediction"] == ("potentiate" if d > 1e-12 else "depress" if d < -1e-12 else "none")
+        assert float(r["weight_fold_change"]) == pytest.approx(np.exp(d / nums["p"]), rel=1e-12)
+        assert r["confidence"] in {"high", "medium", "low"}  # the report uses the exact method
+    md = (out / "report.md").read_text()
+    for r in rows:
+        assert f"| {r['pre']} -> {r['post']} | {r['prediction']} | {float(r['weight_fold_change']):.4g} |" in md

@@ -1,4 +1,4 @@
-"""RNN simulation: task preservation under T_h (S2), Euler-Maruyama noise statistics, bad input."""
+"""RNN simulation: task preservation under T_h (Stock et al. 2022, Eq. 4), Euler-Maruyama noise, bad input."""
 
 from __future__ import annotations
 
@@ -14,13 +14,21 @@ from graphbal.dynamics import compare_function, simulate
 
 
 def random_rnn(n, m, k, rng, scale=1.0):
-    return Network(rng.normal(size=(n, n)) * scale / np.sqrt(n), U=rng.normal(size=(n, m)),
-                   V=rng.normal(size=(k, n)), b=rng.normal(size=n) * 0.1)
+    return Network(
+        rng.normal(size=(n, n)) * scale / np.sqrt(n),
+        U=rng.normal(size=(n, m)),
+        V=rng.normal(size=(k, n)),
+        b=rng.normal(size=n) * 0.1,
+    )
 
 
 @settings(max_examples=30, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), phi=st.sampled_from(["relu", "linear", ("leaky_relu", 0.2)]),
-       form=st.sampled_from(["current", "rate"]), readout=st.sampled_from(["x", "phi"]))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    phi=st.sampled_from(["relu", "linear", ("leaky_relu", 0.2)]),
+    form=st.sampled_from(["current", "rate"]),
+    readout=st.sampled_from(["x", "phi"]),
+)
 def test_transform_preserves_outputs(seed, phi, form, readout):
     rng = np.random.default_rng(seed)
     net = random_rnn(8, 2, 3, rng)
@@ -99,8 +107,12 @@ def test_bad_input():
         simulate(net, np.ones(5))
 
 
-@pytest.mark.parametrize("path", sorted((__import__("pathlib").Path(__file__).resolve().parent.parent / "datasets"
-                                          / "trained_rnn").glob("cdi_*.npz"))[:2])
+@pytest.mark.parametrize(
+    "path",
+    sorted(
+        (__import__("pathlib").Path(__file__).resolve().parent.parent / "datasets" / "trained_rnn").glob("cdi_*.npz")
+    )[:2],
+)
 def test_trained_networks_keep_their_function_after_balancing(path):
     d = np.load(path)
     net = Network(d["W"].astype(float), U=d["U"].astype(float), V=d["V"].astype(float), b=d["b"].astype(float))

@@ -1,4 +1,4 @@
-"""Robustness cost (S4), noise robustness (S16) and the balance-condition test (Fig 4a)."""
+"""Robustness cost, noise robustness and the balance-condition test (Stock et al. 2022, Fig 4)."""
 
 from __future__ import annotations
 

@@ -43,8 +43,9 @@ def test_unit_ring_spectra():
     expected = np.sort(4 * (1 - np.cos(2 * np.pi * np.arange(12) / 12)))
     np.testing.assert_allclose(lam, expected, atol=1e-12)
     assert lam[1] == pytest.approx(0.536, abs=1e-3) and lam[-1] == pytest.approx(8.0)
-    np.testing.assert_allclose(graphbal.eigenmodes(Network(ring(bidirectional=False))).eigenvalues, expected / 2,
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        graphbal.eigenmodes(Network(ring(bidirectional=False))).eigenvalues, expected / 2, atol=1e-12
+    )
     modes = graphbal.eigenmodes(Network(ring()), p=2, tau=3.0)
     assert modes.spectral_gap == pytest.approx(expected[1])
     assert modes.timescales[1] == pytest.approx(3.0 / (2 * expected[1]))

@@ -1,4 +1,4 @@
-"""Target systems and the OU command input (E1)."""
+"""Target systems dx/dt = f(x) + c and the OU command input."""
 
 from __future__ import annotations
 

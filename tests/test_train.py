@@ -24,5 +24,5 @@ def test_training_records_and_l2_penalty():
     b = train_cdi(n=16, lam=0.3, iterations=25, T=10, seed=0, progress=False)
     assert a.losses.shape == (25,) and a.g_norms.shape == (26,) and np.isfinite(a.losses).all()
     np.testing.assert_allclose(a.g_norms[0], b.g_norms[0])  # one initialisation shared by all lambda
-    assert (b.network.W ** 2).sum() < (a.network.W ** 2).sum()  # the penalty shrinks W
+    assert (b.network.W**2).sum() < (a.network.W**2).sum()  # the penalty shrinks W
     assert a.network.W.shape == (16, 16) and a.network.U.shape == (16, 6) and a.network.V.shape == (2, 16)

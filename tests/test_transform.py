@@ -40,8 +40,9 @@ def test_balancing_conserves_cycle_products_and_path_products(net):
     cycle = list(range(n))
     W = net.dense_W()
     if all(W[(k + 1) % n, k] != 0 for k in range(n)):
-        np.testing.assert_allclose(graphbal.cycle_products(res.network, [cycle]),
-                                   graphbal.cycle_products(net, [cycle]), rtol=1e-9)
+        np.testing.assert_allclose(
+            graphbal.cycle_products(res.network, [cycle]), graphbal.cycle_products(net, [cycle]), rtol=1e-9
+        )
 
 
 def test_invariant_count_matches_networkx():

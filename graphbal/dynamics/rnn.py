@@ -1,4 +1,4 @@
-"""Rate RNN simulation with Euler-Maruyama noise, batched in numpy (S1, S2).
+"""Rate RNN simulation with Euler-Maruyama noise, batched in numpy (Stock et al. 2022, Eq. 1).
 
 Current form (default, the authors' convention): ``tau dx/dt = -x + W phi(x) + U u(t) + b``,
 readout ``y = V x``. Rate form: ``tau dx/dt = -x + phi(W x + U u + b)``.
@@ -23,7 +23,16 @@ NON_HOMOGENEOUS = ("tanh", "sigmoid", "softplus", "elu", "gelu")
 
 @dataclasses.dataclass(frozen=True)
 class Phi:
-    """An elementwise nonlinearity with its derivative; ``homogeneous`` iff phi(a z) = a phi(z) for a > 0."""
+    """An elementwise nonlinearity with its derivative; ``homogeneous`` iff phi(a z) = a phi(z) for a > 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from graphbal.dynamics import Phi, get_phi
+    >>> cube = Phi("cube", lambda z: z**3, lambda z: 3 * z**2, False)
+    >>> get_phi(cube, require_homogeneous=False).df(np.array([2.0]))
+    array([12.])
+    """
 
     name: str
     f: Callable
@@ -38,7 +47,7 @@ def get_phi(phi, *, require_homogeneous: bool = True) -> Phi:
     ------
     GraphbalError
         For a non-homogeneous nonlinearity when ``require_homogeneous``: the
-        task-preserving transform (S2) needs phi(a z) = a phi(z) for a > 0,
+        task-preserving transform (Stock et al. 2022, Eq. 4) needs phi(a z) = a phi(z) for a > 0,
         so it would change the network's function.
 
     Examples
@@ -51,8 +60,12 @@ def get_phi(phi, *, require_homogeneous: bool = True) -> Phi:
         out = phi
     elif isinstance(phi, tuple) and len(phi) == 2 and phi[0] == "leaky_relu":
         slope = float(phi[1])
-        out = Phi(f"leaky_relu({slope:g})", lambda z: np.where(z > 0, z, slope * z),
-                  lambda z: np.where(z > 0, 1.0, slope), True)
+        out = Phi(
+            f"leaky_relu({slope:g})",
+            lambda z: np.where(z > 0, z, slope * z),
+            lambda z: np.where(z > 0, 1.0, slope),
+            True,
+        )
     elif phi == "relu":
         out = Phi("relu", lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(float), True)
     elif phi == "linear":
@@ -68,9 +81,11 @@ def get_phi(phi, *, require_homogeneous: bool = True) -> Phi:
     else:
         raise GraphbalError(f"unknown nonlinearity {phi!r}; use 'relu', 'linear', ('leaky_relu', slope) or a Phi")
     if require_homogeneous and not out.homogeneous:
-        raise GraphbalError(f"phi={out.name!r} is not positively homogeneous (phi(a z) != a phi(z) for a > 0): the "
-                            "task-preserving transform and balancing would change the network's function. Use "
-                            "relu, leaky_relu or linear, or pass allow_nonhomogeneous=True to simulate anyway.")
+        raise GraphbalError(
+            f"phi={out.name!r} is not positively homogeneous (phi(a z) != a phi(z) for a > 0): the "
+            "task-preserving transform and balancing would change the network's function. Use "
+            "relu, leaky_relu or linear, or pass allow_nonhomogeneous=True to simulate anyway."
+        )
     return out
 
 
@@ -79,6 +94,13 @@ class SimulationResult:
     """States and outputs, first axis time: ``states[t]`` is x after input step t (x(0) = 0 not stored).
 
     ``states`` has shape (T, [batch,] n), ``outputs`` (T, [batch,] k) (``None`` without V).
+
+    Examples
+    --------
+    >>> import numpy as np, graphbal
+    >>> res = graphbal.dynamics.simulate(graphbal.Network(np.zeros((3, 3))), np.zeros((4, 0)))
+    >>> res.states.shape, res.outputs is None
+    ((4, 3), True)
     """
 
     states: np.ndarray
@@ -99,10 +121,63 @@ def _check_inputs(net, inputs) -> tuple[np.ndarray, bool]:
     return (u[:, None, :], False) if u.ndim == 2 else (u, True)
 
 
-def simulate(net, inputs, *, dt: float = 0.1, tau: float = 1.0, phi="relu", noise: float = 0.0, seed=None,
-             substeps: int = 1, form: str = "current", readout: str = "x", x0=None,
-             allow_nonhomogeneous: bool = False) -> SimulationResult:
-    """Simulate the rate network ``net`` on ``inputs`` (Euler-Maruyama; S1).
+def _check_settings(dt: float, tau: float, noise: float, form: str, readout: str, substeps: int) -> None:
+    """Validate the scalar settings of :func:`simulate`."""
+    if not (np.isfinite(dt) and dt > 0):
+        raise GraphbalError(f"dt must be > 0, got {dt}")
+    if not (np.isfinite(tau) and tau > 0):
+        raise GraphbalError(f"tau must be > 0, got {tau}")
+    if not (np.isfinite(noise) and noise >= 0):
+        raise GraphbalError(f"noise must be >= 0, got {noise}")
+    if form not in ("current", "rate") or readout not in ("x", "phi"):
+        raise GraphbalError("form must be 'current' or 'rate' and readout 'x' or 'phi'")
+    if int(substeps) < 1:
+        raise GraphbalError(f"substeps must be >= 1, got {substeps}")
+
+
+def _euler(
+    net, u: np.ndarray, x: np.ndarray, act: Phi, rng, *, a: float, noise: float, sq: float, substeps: int, form: str
+) -> np.ndarray:
+    """Euler-Maruyama steps from state ``x`` (batch, n); returns the states (T, batch, n) at each input step's end.
+
+    ``a = dt / tau`` and ``sq = noise sqrt(dt)``; the input ``u[t]`` is held for ``substeps`` steps.
+    """
+    T, B, _ = u.shape
+    n = net.n
+    W = net.W
+    U = np.zeros((n, 0)) if net.U is None else net.U
+    b = np.zeros(n) if net.b is None else net.b
+    states = np.empty((T, B, n))
+    for t in range(T):
+        drive = u[t] @ U.T + b
+        for _ in range(substeps):
+            if form == "current":
+                rec = (W @ act.f(x).T).T
+                x = x + a * (-x + rec + drive)
+            else:
+                x = x + a * (-x + act.f((W @ x.T).T + drive))
+            if noise > 0:
+                x = x + sq * rng.standard_normal((B, n))
+        states[t] = x
+    return states
+
+
+def simulate(
+    net,
+    inputs,
+    *,
+    dt: float = 0.1,
+    tau: float = 1.0,
+    phi="relu",
+    noise: float = 0.0,
+    seed=None,
+    substeps: int = 1,
+    form: str = "current",
+    readout: str = "x",
+    x0=None,
+    allow_nonhomogeneous: bool = False,
+) -> SimulationResult:
+    """Simulate the rate network ``net`` on ``inputs`` (Euler-Maruyama; Stock et al. 2022, Eq. 1).
 
     Parameters
     ----------
@@ -125,7 +200,7 @@ def simulate(net, inputs, *, dt: float = 0.1, tau: float = 1.0, phi="relu", nois
         Euler steps per input step; states/outputs are recorded at the end of each input step.
     form : {"current", "rate"}
     readout : {"x", "phi"}
-        ``y = V x`` (default, the spec's convention) or ``y = V phi(x)``.
+        ``y = V x`` (default, the authors' convention) or ``y = V phi(x)``.
     x0 : array_like, optional
         Initial state (default 0).
 
@@ -141,41 +216,17 @@ def simulate(net, inputs, *, dt: float = 0.1, tau: float = 1.0, phi="relu", nois
     >>> res.outputs[:, 0].round(4)   # x <- x + 0.5 (1 - x), y = 2 x
     array([1.  , 1.5 , 1.75])
     """
-    if not (np.isfinite(dt) and dt > 0):
-        raise GraphbalError(f"dt must be > 0, got {dt}")
-    if not (np.isfinite(tau) and tau > 0):
-        raise GraphbalError(f"tau must be > 0, got {tau}")
-    if not (np.isfinite(noise) and noise >= 0):
-        raise GraphbalError(f"noise must be >= 0, got {noise}")
-    if form not in ("current", "rate") or readout not in ("x", "phi"):
-        raise GraphbalError("form must be 'current' or 'rate' and readout 'x' or 'phi'")
-    if int(substeps) < 1:
-        raise GraphbalError(f"substeps must be >= 1, got {substeps}")
+    _check_settings(dt, tau, noise, form, readout, substeps)
     act = get_phi(phi, require_homogeneous=not allow_nonhomogeneous)
     if net.U is None and net.n_inputs == 0:
         inputs = np.zeros(np.shape(inputs)[:-1] + (0,)) if np.ndim(inputs) in (2, 3) else inputs
     u, batched = _check_inputs(net, inputs)
-    T, B, _ = u.shape
-    n = net.n
-    W = net.W
-    U = np.zeros((n, 0)) if net.U is None else net.U
-    b = np.zeros(n) if net.b is None else net.b
-    rng = np.random.default_rng(seed)
+    B, n = u.shape[1], net.n
     x = np.zeros((B, n)) if x0 is None else np.broadcast_to(np.asarray(x0, float), (B, n)).copy()
-    states = np.empty((T, B, n))
-    a = dt / tau
-    sq = noise * np.sqrt(dt)
-    for t in range(T):
-        drive = u[t] @ U.T + b
-        for _ in range(int(substeps)):
-            if form == "current":
-                rec = (W @ act.f(x).T).T
-                x = x + a * (-x + rec + drive)
-            else:
-                x = x + a * (-x + act.f((W @ x.T).T + drive))
-            if noise > 0:
-                x = x + sq * rng.standard_normal((B, n))
-        states[t] = x
+    rng = np.random.default_rng(seed)
+    states = _euler(
+        net, u, x, act, rng, a=dt / tau, noise=noise, sq=noise * np.sqrt(dt), substeps=int(substeps), form=form
+    )
     out = None
     if net.V is not None:
         r = states if readout == "x" else act.f(states)

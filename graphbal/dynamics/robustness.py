@@ -1,21 +1,41 @@
-"""Task preservation, noise robustness, the robustness cost and the balance-condition test (S4, S16, Fig 4)."""
+"""Task preservation, noise robustness, the robustness cost and the balance-condition test (Stock et al. 2022, Fig 4).
+
+See docs/dynamics.rst, 'Noise robustness'.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 
 import numpy as np
+import scipy.sparse as sp
 
-from ..costs import neural_gradient
+from ..costs import neural_gradient, synaptic_cost
 from ..errors import GraphbalError
 from .rnn import get_phi, simulate
 
-__all__ = ["compare_function", "noise_robustness", "robustness_cost", "BalanceConditionTest",
-           "balance_condition_test"]
+__all__ = ["compare_function", "noise_robustness", "robustness_cost", "BalanceConditionTest", "balance_condition_test"]
 
 
 def compare_function(net_a, net_b, inputs, *, phi="relu", **sim) -> float:
-    """Largest absolute difference of the noiseless outputs of two networks on the same inputs (S2).
+    """Largest absolute difference of the noiseless outputs of two networks on the same inputs.
+
+    Networks related by the task-preserving transform (Stock et al. 2022, Eq. 4)
+    have identical outputs for a positively homogeneous ``phi``.
+
+    Parameters
+    ----------
+    net_a, net_b : Network
+        Networks with the same inputs and outputs.
+    inputs : array_like, shape (T, m) or (T, batch, m)
+    phi : str, tuple or Phi
+        A positively homogeneous nonlinearity.
+    **sim
+        Further arguments of :func:`simulate`.
+
+    Returns
+    -------
+    float
 
     Examples
     --------
@@ -34,20 +54,38 @@ def compare_function(net_a, net_b, inputs, *, phi="relu", **sim) -> float:
     return float(np.max(np.abs(a - b)))
 
 
-def noise_robustness(net, inputs, targets, noise_levels, *, trials: int = 10, seed=None, phi="relu",
-                     **sim) -> dict:
-    """Task loss versus noise level (S16): MSE per trial and MSE of the trial-averaged output.
+def noise_robustness(net, inputs, targets, noise_levels, *, trials: int = 10, seed=None, phi="relu", **sim) -> dict:
+    """Task loss versus noise level: MSE per trial and MSE of the trial-averaged output.
 
     Parameters
     ----------
+    net : Network
     inputs, targets : arrays (T, B, m) and (T, B, k)
         Each of the B conditions is repeated ``trials`` times with fresh noise.
     noise_levels : sequence of float
+        Noise ``sigma`` of :func:`simulate`.
+    trials : int
+    seed : int or numpy Generator, optional
+    phi : str, tuple or Phi
+    **sim
+        Further arguments of :func:`simulate`.
+
     Returns
     -------
     dict
         ``noise``, ``trial_mse`` and ``mean_mse`` arrays (one value per level). Both losses are
-        reported because the spec leaves the paper's choice open [uncertain].
+        reported because the paper's text available does not say which one its Fig 4b uses
+        (the authors' code uses the trial-averaged one).
+
+    Examples
+    --------
+    >>> import numpy as np, graphbal
+    >>> net = graphbal.Network(np.zeros((2, 2)), U=np.eye(2), V=np.eye(2))
+    >>> u = np.ones((10, 1, 2))
+    >>> y = graphbal.dynamics.simulate(net, u).outputs   # the noiseless outputs as targets
+    >>> res = graphbal.dynamics.noise_robustness(net, u, y, [0.0, 0.5], trials=5, seed=0)
+    >>> float(res["trial_mse"][0]), bool(res["trial_mse"][1] > 0)
+    (0.0, True)
     """
     rng = np.random.default_rng(seed)
     u = np.asarray(inputs, float)
@@ -67,12 +105,28 @@ def noise_robustness(net, inputs, targets, noise_levels, *, trials: int = 10, se
 
 
 def robustness_cost(net, inputs, *, phi="relu", gain: str = "squared", **sim) -> np.ndarray:
-    """Cost weights ``alpha_ij = r_j``, the mean presynaptic gain on noiseless runs (S4).
+    """Cost weights ``alpha_ij = r_j``, the mean presynaptic gain on noiseless runs (Stock et al. 2022, Fig 4).
 
-    ``r_j = <phi'(x_j)^2>`` (``gain="squared"``, default, S16) or ``<phi'(x_j)>``
-    (``"mean"``, the authors' code), averaged over all time steps but the last,
-    conditions and trials. The two agree for ReLU. Use as
+    ``r_j = <phi'(x_j)^2>`` (``gain="squared"``, default: the weight of
+    ``W_ij^2`` in the first-order effect of noise, ``sum_ij W_ij^2 phi'(x_j)^2``;
+    docs/dynamics.rst, 'Noise robustness') or ``<phi'(x_j)>`` (``"mean"``, the
+    authors' code), averaged over all time steps but the last, conditions and
+    trials. The two agree for ReLU. Use as
     ``balance(net.replace(alpha=alpha), p=2, io_cost=False)``.
+
+    Parameters
+    ----------
+    net : Network
+    inputs : array_like, shape (T, m) or (T, batch, m)
+    phi : str, tuple or Phi
+    gain : {"squared", "mean"}
+    **sim
+        Further arguments of :func:`simulate`.
+
+    Returns
+    -------
+    ndarray, shape (n, n)
+        Every row equals ``r``.
 
     Examples
     --------
@@ -92,26 +146,51 @@ def robustness_cost(net, inputs, *, phi="relu", gain: str = "squared", **sim) ->
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class BalanceConditionTest:
-    """``statistic`` = ||g||, ``null`` = ||g|| of presynaptically permuted cost matrices, one-sided p-value."""
+    """Result of :func:`balance_condition_test`.
+
+    ``statistic`` = ||g||, ``null`` = ||g|| of presynaptically permuted cost
+    matrices, ``pvalue`` one-sided.
+    """
 
     statistic: float
     null: np.ndarray
     pvalue: float
 
     def summary(self) -> str:
-        return (f"||g|| = {self.statistic:.4g}; permutation null {np.mean(self.null):.4g} +- {np.std(self.null):.2g} "
-                f"(n={self.null.size}); p = {self.pvalue:.3g}")
+        """One line: statistic, null mean and spread, p-value."""
+        return (
+            f"||g|| = {self.statistic:.4g}; permutation null {np.mean(self.null):.4g} +- {np.std(self.null):.2g} "
+            f"(n={self.null.size}); p = {self.pvalue:.3g}"
+        )
 
 
-def balance_condition_test(net, p: float = 2, n_perm: int = 10_000, *, seed=None, io_cost: bool = False,
-                           batch: int = 500) -> BalanceConditionTest:
-    """Is ``net`` closer to balance than chance? (Fig 4a)
+def balance_condition_test(
+    net, p: float = 2, n_perm: int = 10_000, *, seed=None, io_cost: bool = False, batch: int = 500
+) -> BalanceConditionTest:
+    """Is ``net`` closer to balance than chance? (Stock et al. 2022, Fig 4a)
 
     The statistic is ||g|| of the cost matrix; the null permutes presynaptic
     identities (the columns of C, i.e. relabels which neuron each neuron's
     outgoing synapses belong to; equivalent to the authors' row permutation of
     the transposed matrix). p-value ``(1 + #{null <= stat}) / (1 + n_perm)``:
     balanced networks have small ||g||.
+
+    Parameters
+    ----------
+    net : Network
+    p : float
+        Cost exponent (costs ``alpha |W|^p``).
+    n_perm : int
+        Number of permutations.
+    seed : int or numpy Generator, optional
+    io_cost : bool
+        Must be False: the test is defined on the recurrent cost matrix.
+    batch : int
+        Permutations drawn at once.
+
+    Returns
+    -------
+    BalanceConditionTest
 
     Examples
     --------
@@ -126,16 +205,17 @@ def balance_condition_test(net, p: float = 2, n_perm: int = 10_000, *, seed=None
     if io_cost:
         raise GraphbalError("the permutation test is defined on the recurrent cost matrix (io_cost=False)")
     stat = float(np.linalg.norm(neural_gradient(net, p, io_cost=False)))
-    C = np.abs(net.dense_W()) ** p
-    if net.alpha is not None:
-        a = net.alpha.toarray() if hasattr(net.alpha, "toarray") else np.asarray(net.alpha)
-        C = C * a
+    C = synaptic_cost(net, p, io_cost=False).W
+    C = C.toarray() if sp.issparse(C) else np.array(C)
     np.fill_diagonal(C, 0.0)  # self-synapses are not in g
     rng = np.random.default_rng(seed)
     n = C.shape[0]
     inc, out = C.sum(axis=1), C.sum(axis=0)
-    # permuting presynaptic identities permutes the out-costs: ||r - P c|| (spec section 11, 4a)
-    null = np.concatenate([
-        np.linalg.norm(inc[None, :] - out[np.argsort(rng.random((min(batch, n_perm - s), n)), axis=1)], axis=1)
-        for s in range(0, n_perm, batch)])
+    # permuting presynaptic identities permutes the out-costs: the null is ||in - P out||
+    null = np.concatenate(
+        [
+            np.linalg.norm(inc[None, :] - out[np.argsort(rng.random((min(batch, n_perm - s), n)), axis=1)], axis=1)
+            for s in range(0, n_perm, batch)
+        ]
+    )
     return BalanceConditionTest(statistic=stat, null=null, pvalue=float((1 + np.sum(null <= stat)) / (1 + n_perm)))

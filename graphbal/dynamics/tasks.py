@@ -1,4 +1,4 @@
-"""The context-dependent integration (CDI) task (spec section 11, Fig 4; after Mante & Sussillo 2013).
+"""The context-dependent integration (CDI) task (Stock et al. 2022, Fig 4; after Mante & Sussillo 2013).
 
 6 input channels: 2 context channels, then the two evidence channels of context
 0 and the two of context 1. Every channel carries N(0, 0.3^2) noise per step;

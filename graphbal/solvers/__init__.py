@@ -1,10 +1,11 @@
-"""Balancing solvers (B8-B12): one module per method, all on a :class:`graphbal.costgraph.CostGraph`.
+"""Compatibility aliases: the solvers now live in :mod:`graphbal.balance` and the linear algebra in ``graphbal._core``.
 
-Every solver has the signature ``solve(cg, h0, *, tol, maxiter, callback=None, **options)``
-and returns a :class:`SolverOutput`. ``h0`` is a full-length potential vector
-(hidden neurons); ``tol`` refers to ``relnode`` (B4).
+``graphbal.solvers.newton`` is :mod:`graphbal.balance.newton`, and so on for
+``osborne``, ``flow``, ``local``, ``common``; ``graphbal.solvers.laplacian``
+and ``graphbal.solvers.linsolve`` are ``graphbal._core.laplacian`` and
+``graphbal._core.linsolve``.
 """
 
-from .common import SolverOutput, record
+from ..balance.common import SolverOutput, record
 
 __all__ = ["SolverOutput", "record"]
