@@ -135,7 +135,7 @@ def balance(
     if limit:
         balanced = zero_transient(balanced, cg, report, io_cost)
     with np.errstate(over="ignore"):
-        before = float(np.exp(log_total_at_zero(cg)))
+        before = float(np.exp(log_total_at_zero(cg if limit else solve_cg)))  # same arrays; reuses the solver's memo
     return BalanceResult(
         h=h, network=balanced, cost_before=before, cost_after=f1.cost, converged=out.converged,
         history=out.history, method=method, p=p, io_cost=io_cost, relnode=f1.relnode, rel1=f1.rel1,
